@@ -1,0 +1,28 @@
+"""The user's .ics calendar: read, list, find, create, delete and undo, without losing a byte
+of what other programs wrote. Knows nothing of speech or Qt."""
+
+from calendar_backend.errors import (
+    CalendarChangedError,
+    CalendarError,
+    CalendarFileError,
+    EventNotFoundError,
+    NothingToUndoError,
+    SeriesDeletionRefusedError,
+)
+from calendar_backend.models import Change, Occurrence
+from calendar_backend.store import CalendarStore
+from calendar_backend.timezones import local_zone, zone_named
+
+__all__ = [
+    "CalendarChangedError",
+    "CalendarError",
+    "CalendarFileError",
+    "CalendarStore",
+    "Change",
+    "EventNotFoundError",
+    "NothingToUndoError",
+    "Occurrence",
+    "SeriesDeletionRefusedError",
+    "local_zone",
+    "zone_named",
+]

@@ -1,0 +1,43 @@
+"""The calendar backend's exceptions: every one names the file and says what the user can do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CalendarError(Exception):
+    """Base class of everything the calendar backend raises on purpose."""
+
+
+class CalendarFileError(CalendarError):
+    """The calendar file cannot be read, parsed or written. The file was left untouched."""
+
+    def __init__(self, path: Path, problem: str, advice: str) -> None:
+        self.path = path
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{path}: {problem}. {advice}")
+
+
+class CalendarChangedError(CalendarError):
+    """Another program changed the file while we were editing it, and our edit could not be
+    re-applied to its new content. Nothing was written."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} was changed by another program while it was being edited ({detail}); "
+            "nothing was written. Try again."
+        )
+
+
+class EventNotFoundError(CalendarError):
+    """No event (or occurrence) matches what was asked for."""
+
+
+class SeriesDeletionRefusedError(CalendarError):
+    """Deleting a whole recurring series was not asked for explicitly."""
+
+
+class NothingToUndoError(CalendarError):
+    """Undo was asked for, but this session made no change that can be undone."""

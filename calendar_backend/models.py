@@ -1,0 +1,52 @@
+"""Plain values the calendar backend hands out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One event as it happens on the calendar: a single event, or one instance of a series.
+
+    Timed occurrences carry aware datetimes in the user's time zone; all-day ones carry dates,
+    with `end` exclusive as in iCalendar (a one-day event ends the next day)."""
+
+    uid: str
+    title: str
+    start: datetime | date
+    end: datetime | date
+    all_day: bool
+    recurring: bool
+    recurrence_id: datetime | date | None
+    """Which instance of a series this is (its original start); None for single events."""
+    transparent: bool = False
+    """TRANSP:TRANSPARENT: shown, but does not make the person busy."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "title": self.title,
+            "start": _iso(self.start),
+            "end": _iso(self.end),
+            "all_day": self.all_day,
+            "recurring": self.recurring,
+        }
+
+
+def _iso(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one write did, in words, with the occurrences it added or removed."""
+
+    kind: str
+    """"created", "deleted", "deleted_occurrence" or "undone"."""
+    occurrence: Occurrence
+    description: str

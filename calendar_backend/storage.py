@@ -1,0 +1,185 @@
+"""Safe file I/O for the user's calendar: whole reads, atomic replaces, change detection,
+rotating backups. Knows bytes, not iCalendar."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from calendar_backend.errors import CalendarChangedError, CalendarFileError
+
+DEFAULT_BACKUPS_KEPT = 20
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the file looked like when we read it. Two reads are the same file content only
+    if all three agree; mtime alone misses same-second writes, size alone misses edits."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    data: bytes
+    fingerprint: Fingerprint
+
+
+def _fingerprint(data: bytes, status: os.stat_result) -> Fingerprint:
+    return Fingerprint(status.st_mtime_ns, status.st_size, hashlib.sha256(data).hexdigest())
+
+
+class CalendarStorage:
+    """Reads and atomically replaces one calendar file. A symlinked path edits the file the
+    link points to, and the link stays a link."""
+
+    def __init__(
+        self, path: Path, backup_dir: Path, backups_kept: int = DEFAULT_BACKUPS_KEPT
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self.backup_dir = backup_dir
+        self.backups_kept = backups_kept
+
+    @property
+    def target(self) -> Path:
+        return Path(os.path.realpath(self.path))
+
+    def exists(self) -> bool:
+        return self.target.exists()
+
+    def read(self) -> Snapshot:
+        target = self.target
+        try:
+            with target.open("rb") as stream:
+                status = os.fstat(stream.fileno())
+                if not stat.S_ISREG(status.st_mode):
+                    raise CalendarFileError(
+                        self.path, "this is not a regular file", "Choose an .ics file instead."
+                    )
+                data = stream.read()
+        except FileNotFoundError as error:
+            raise CalendarFileError(
+                self.path, "the file does not exist", "Check the calendar path in the settings."
+            ) from error
+        except PermissionError as error:
+            raise CalendarFileError(
+                self.path,
+                "permission to read it was denied",
+                "Give your user read and write access to the file.",
+            ) from error
+        except IsADirectoryError as error:
+            raise CalendarFileError(
+                self.path, "this is a folder, not a file", "Choose an .ics file instead."
+            ) from error
+        except OSError as error:
+            raise CalendarFileError(
+                self.path, f"it could not be read ({error.strerror})", "Check the disk."
+            ) from error
+        return Snapshot(data, _fingerprint(data, status))
+
+    def current_fingerprint(self) -> Fingerprint | None:
+        """The file's fingerprint now, None if it is gone."""
+        try:
+            return self.read().fingerprint
+        except CalendarFileError:
+            if not self.target.exists():
+                return None
+            raise
+
+    def create(self, data: bytes) -> Snapshot:
+        """Write a new file that must not exist yet (permissions from the umask)."""
+        target = self.target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            return self.read()
+        except OSError as error:
+            raise CalendarFileError(
+                self.path,
+                f"a new calendar could not be created there ({error.strerror})",
+                "Choose a folder you can write to.",
+            ) from error
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        _fsync_directory(target.parent)
+        return self.read()
+
+    def replace(self, expected: Fingerprint, data: bytes) -> Snapshot:
+        """Atomically replace the file's content with data, if and only if it still has the
+        expected fingerprint. The previous content is kept as a backup first."""
+        target = self.target
+        before = self.read()
+        if before.fingerprint != expected:
+            raise CalendarChangedError(self.path, "its content differs from what was read")
+        self._backup(before.data)
+        original_mode = stat.S_IMODE(target.stat().st_mode)
+        descriptor, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+        temp_path = Path(temp_name)
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fchmod(stream.fileno(), original_mode)
+                _copy_ownership(target, stream.fileno())
+                os.fsync(stream.fileno())
+            # Last look right before the swap: the window left is the duration of one rename.
+            if self.read().fingerprint != expected:
+                raise CalendarChangedError(self.path, "it was written while we saved")
+            temp_path.replace(target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                temp_path.unlink()
+            raise
+        _fsync_directory(target.parent)
+        return self.read()
+
+    def _backup(self, data: bytes) -> None:
+        folder = self._backup_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        backup = folder / f"{stamp}.ics"
+        with backup.open("xb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        kept = sorted(folder.glob("*.ics"))
+        for old in kept[: max(0, len(kept) - self.backups_kept)]:
+            old.unlink()
+
+    def _backup_folder(self) -> Path:
+        """One folder per calendar, named so that two calendars called the same never mix."""
+        target = self.target
+        path_hash = hashlib.sha256(str(target).encode()).hexdigest()[:10]
+        return self.backup_dir / f"{target.stem}-{path_hash}"
+
+    def backups(self) -> list[Path]:
+        """Backups of this calendar, oldest first."""
+        folder = self._backup_folder()
+        return sorted(folder.glob("*.ics")) if folder.exists() else []
+
+
+def _copy_ownership(original: Path, descriptor: int) -> None:
+    status = original.stat()
+    with contextlib.suppress(PermissionError):
+        os.fchown(descriptor, status.st_uid, status.st_gid)
+
+
+def _fsync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,591 @@
+"""Operations on one calendar file: list, find, conflicts, create, delete, undo.
+
+Every change reads the file whole, plans a byte splice that touches only the target
+component, checks the result by parsing it again, and writes it atomically, but only if
+nobody changed the file since the read. If somebody did, the change is planned again on the
+new content."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+from icalendar import Event, Timezone
+
+from calendar_backend.document import (
+    NEW_CALENDAR,
+    CalendarDocument,
+    PlacedComponent,
+    decoded_single,
+    occurrence_of,
+)
+from calendar_backend.errors import (
+    CalendarChangedError,
+    CalendarError,
+    EventNotFoundError,
+    NothingToUndoError,
+    SeriesDeletionRefusedError,
+)
+from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
+from calendar_backend.models import Change, Occurrence
+from calendar_backend.rawtext import Splice, apply_splices, insertion_at, with_newline
+from calendar_backend.storage import CalendarStorage, Fingerprint
+from calendar_backend.timezones import is_utc, local_zone
+
+APP_NAME = "voice-calendar"
+WRITE_ATTEMPTS = 3
+UNDO_DEPTH = 20
+FIND_HORIZON = timedelta(days=366)
+TIMEZONE_FIRST_DATE = date(1970, 1, 1)
+TIMEZONE_LAST_DATE = date(2100, 1, 1)
+
+
+def default_backup_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "backups"
+
+
+@dataclass(frozen=True)
+class PlannedEdit:
+    data: bytes
+    change: Change
+    check: Callable[[CalendarDocument], bool]
+    """True when the planned bytes do what was meant; a False blocks the write."""
+    inverse: Callable[[CalendarDocument], PlannedEdit] | None = None
+
+
+@dataclass
+class _UndoRecord:
+    change: Change
+    before: bytes
+    after: Fingerprint
+    inverse: Callable[[CalendarDocument], PlannedEdit] | None
+
+
+@dataclass
+class CalendarStore:
+    """The user's calendar file. Opening creates it (with its folder) when it is missing."""
+
+    path: Path
+    zone: ZoneInfo = field(default_factory=local_zone)
+    backup_dir: Path = field(default_factory=default_backup_dir)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    _undo: list[_UndoRecord] = field(default_factory=list, init=False, repr=False)
+    _cached: CalendarDocument | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path).expanduser()
+        self.storage = CalendarStorage(self.path, self.backup_dir)
+        if not self.storage.exists():
+            self.storage.create(NEW_CALENDAR)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def document(self) -> CalendarDocument:
+        """The file as it is now (parsed again only when its bytes changed)."""
+        snapshot = self.storage.read()
+        cached = self._cached
+        if cached is not None and cached.fingerprint == snapshot.fingerprint:
+            return cached
+        document = CalendarDocument(self.path, snapshot.data, snapshot.fingerprint)
+        self._cached = document
+        return document
+
+    def occurrences(self, first_day: date, last_day: date) -> list[Occurrence]:
+        """Occurrences overlapping first_day..last_day (both inclusive), series expanded."""
+        return self.document().occurrences(first_day, last_day, self.zone)
+
+    def find(
+        self,
+        title: str | None = None,
+        day: date | None = None,
+        *,
+        today: date | None = None,
+    ) -> list[Occurrence]:
+        """Events matching a spoken title and/or a day, best match first. Without a day, the
+        next occurrence of each event in the coming year."""
+        if day is not None:
+            candidates = self.occurrences(day, day)
+        else:
+            first = today or self.clock().astimezone(self.zone).date()
+            upcoming = self.occurrences(first, first + FIND_HORIZON)
+            seen: set[str] = set()
+            candidates = []
+            for occurrence in upcoming:
+                if occurrence.uid not in seen:
+                    seen.add(occurrence.uid)
+                    candidates.append(occurrence)
+        if title is None or not title.strip():
+            return candidates
+        scored = [
+            (title_similarity(title, o.title), index, o) for index, o in enumerate(candidates)
+        ]
+        matching = [entry for entry in scored if entry[0] >= MATCH_THRESHOLD]
+        matching.sort(key=lambda entry: (-entry[0], entry[1]))
+        return [occurrence for _, _, occurrence in matching]
+
+    def conflicts(self, start: datetime | date, end: datetime | date) -> list[Occurrence]:
+        """Busy occurrences overlapping a proposed slot. A timed slot conflicts with timed
+        events; an all-day slot with all-day events. Transparent events never conflict."""
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            # Compared in UTC: within one zone Python compares wall times, blind to DST folds.
+            slot_start = self.localize(start).astimezone(UTC)
+            slot_end = self.localize(end).astimezone(UTC)
+            found = self.occurrences(
+                slot_start.astimezone(self.zone).date(), slot_end.astimezone(self.zone).date()
+            )
+            return [
+                o
+                for o in found
+                if not o.all_day
+                and not o.transparent
+                and isinstance(o.start, datetime)
+                and isinstance(o.end, datetime)
+                and o.start.astimezone(UTC) < slot_end
+                and slot_start < o.end.astimezone(UTC)
+            ]
+        first_day = _as_date(start)
+        last_day = _as_date(end) - timedelta(days=1)
+        found = self.occurrences(first_day, max(first_day, last_day))
+        return [o for o in found if o.all_day and not o.transparent]
+
+    # --- time ----------------------------------------------------------------------------
+
+    def localize(self, value: datetime) -> datetime:
+        """Wall time in the user's zone → aware datetime. A time that the clocks skip (spring
+        forward) moves forward by the gap (02:30 → 03:30); a time that happens twice (fall
+        back) means the first one, as RFC 5545 reads it."""
+        if value.tzinfo is not None:
+            return value.astimezone(self.zone)
+        return value.replace(tzinfo=self.zone, fold=0).astimezone(UTC).astimezone(self.zone)
+
+    # --- changing ------------------------------------------------------------------------
+
+    def create(
+        self, title: str, start: datetime | date, duration: timedelta | None = None
+    ) -> Occurrence:
+        """A new single event. A datetime start is a timed event (default one hour); a date
+        start is an all-day event (default one day)."""
+        clean_title = " ".join(title.split())
+        if not clean_title:
+            raise ValueError("an event needs a title")
+        begin: datetime | date
+        end: datetime | date
+        if isinstance(start, datetime):
+            length = duration if duration is not None else timedelta(hours=1)
+            if length <= timedelta(0):
+                raise ValueError("an event must last longer than zero minutes")
+            begin = self.localize(start)
+            end = (begin.astimezone(UTC) + length).astimezone(self.zone)
+        else:
+            length = duration if duration is not None else timedelta(days=1)
+            if length < timedelta(days=1) or length % timedelta(days=1):
+                raise ValueError("an all-day event lasts a whole number of days")
+            begin, end = start, start + length
+        occurrence = Occurrence(
+            uid=f"{uuid.uuid4()}@{APP_NAME}",
+            title=clean_title,
+            start=begin,
+            end=end,
+            all_day=not isinstance(begin, datetime),
+            recurring=False,
+            recurrence_id=None,
+        )
+        return self._apply(lambda document: self._plan_create(document, occurrence)).occurrence
+
+    def delete(
+        self, uid: str, occurrence: date | datetime | None = None, *, series: bool = False
+    ) -> Occurrence:
+        """Delete an event. For a recurring event, pass the occurrence (its day, or its exact
+        start) to remove that one instance with an EXDATE, or series=True for all of it."""
+        if occurrence is not None and series:
+            raise ValueError("give either one occurrence or the whole series, not both")
+        return self._apply(
+            lambda document: self._plan_delete(document, uid, occurrence, series)
+        ).occurrence
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> Change:
+        """Revert the last change this store made. If nobody touched the file since, its
+        earlier bytes come back exactly; otherwise the change is reversed on the new content."""
+        if not self._undo:
+            raise NothingToUndoError("There is no change to undo.")
+        record = self._undo[-1]
+        document = self.document()
+        # Same content as right after our change (mtime may differ: an undo rewrites it).
+        if document.fingerprint is not None and document.fingerprint.sha256 == record.after.sha256:
+            self._write(document, record.before)
+        elif record.inverse is not None:
+            self._apply(record.inverse, remember=False)
+        else:
+            raise CalendarChangedError(self.path, "the change can no longer be undone")
+        self._undo.pop()
+        return Change("undone", record.change.occurrence, f"undid: {record.change.description}")
+
+    def _apply(
+        self, plan: Callable[[CalendarDocument], PlannedEdit], *, remember: bool = True
+    ) -> Change:
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            document = self.document()
+            document.require_editable()
+            edit = plan(document)
+            result = CalendarDocument(self.path, edit.data, None)
+            result.require_editable()
+            if not edit.check(result):
+                raise CalendarError(
+                    f"{self.path}: the change ({edit.change.description}) did not check out "
+                    "after planning it, so nothing was written. Please report this."
+                )
+            try:
+                after = self._write(document, edit.data)
+            except CalendarChangedError:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                continue
+            if remember:
+                self._undo.append(_UndoRecord(edit.change, document.data, after, edit.inverse))
+                del self._undo[:-UNDO_DEPTH]
+            return edit.change
+        raise AssertionError("unreachable")
+
+    def _write(self, document: CalendarDocument, data: bytes) -> Fingerprint:
+        if document.fingerprint is None:
+            raise ValueError("only a document read from the file can be replaced")
+        snapshot = self.storage.replace(document.fingerprint, data)
+        self._cached = None
+        return snapshot.fingerprint
+
+    # --- plans ---------------------------------------------------------------------------
+
+    def _plan_create(self, document: CalendarDocument, occurrence: Occurrence) -> PlannedEdit:
+        event_text = with_newline(self._serialize_event(occurrence), document.newline)
+        timezone_text = b""
+        zone_needed = isinstance(occurrence.start, datetime) and not is_utc(self.zone)
+        if zone_needed and not document.has_timezone(self.zone.key):
+            timezone_text = with_newline(
+                Timezone.from_tzid(
+                    self.zone.key, first_date=TIMEZONE_FIRST_DATE, last_date=TIMEZONE_LAST_DATE
+                ).to_ical(),
+                document.newline,
+            )
+        if document.blank:
+            calendar = with_newline(NEW_CALENDAR, document.newline)
+            closing = calendar.rindex(b"END:VCALENDAR")
+            data = calendar[:closing] + timezone_text + event_text + calendar[closing:]
+        else:
+            data = apply_splices(
+                document.data, self._creation_splices(document, timezone_text, event_text)
+            )
+        uid = occurrence.uid
+
+        def check(result: CalendarDocument) -> bool:
+            return (
+                len(result.event_members(uid)) == 1
+                and len(result.events()) == len(document.events()) + 1
+            )
+
+        def inverse(current: CalendarDocument) -> PlannedEdit:
+            return self._plan_delete(current, uid, None, series=True)
+
+        return PlannedEdit(
+            data, Change("created", occurrence, f"created {occurrence.title!r}"), check, inverse
+        )
+
+    @staticmethod
+    def _creation_splices(
+        document: CalendarDocument, timezone_text: bytes, event_text: bytes
+    ) -> list[Splice]:
+        container = document.container()
+        data = document.data
+        if container is None:
+            # A stream of bare components: the new ones join them at the end.
+            return [insertion_at(data, len(data), timezone_text + event_text, document.newline)]
+        timezone_at = container.raw.properties_end
+        event_at = container.raw.end_line_start
+        if timezone_at == event_at:
+            return [insertion_at(data, event_at, timezone_text + event_text, document.newline)]
+        splices = [insertion_at(data, event_at, event_text, document.newline)]
+        if timezone_text:
+            splices.append(insertion_at(data, timezone_at, timezone_text, document.newline))
+        return splices
+
+    def _serialize_event(self, occurrence: Occurrence) -> bytes:
+        event = Event()
+        stamp = self.clock().astimezone(UTC).replace(microsecond=0)
+        event.add("UID", occurrence.uid)
+        event.add("DTSTAMP", stamp)
+        event.add("CREATED", stamp)
+        event.add("SUMMARY", occurrence.title)
+        start, end = occurrence.start, occurrence.end
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            zone: tzinfo = UTC if is_utc(self.zone) else self.zone
+            if _is_second_of_repeated_hour(start):
+                event.add("DTSTART", start.astimezone(UTC))
+            else:
+                event.add("DTSTART", start.astimezone(zone))
+            if _is_second_of_repeated_hour(end):
+                event.add("DURATION", end.astimezone(UTC) - start.astimezone(UTC))
+            else:
+                event.add("DTEND", end.astimezone(zone))
+        else:
+            event.add("DTSTART", start)
+            event.add("DTEND", end)
+        serialized: bytes = event.to_ical()
+        return serialized
+
+    def _plan_delete(
+        self,
+        document: CalendarDocument,
+        uid: str,
+        which: date | datetime | None,
+        series: bool,
+    ) -> PlannedEdit:
+        members = document.event_members(uid)
+        if not members:
+            raise EventNotFoundError(f"There is no event with UID {uid} in {self.path}.")
+        recurring = uid in document.recurring_uids()
+        if which is None:
+            if recurring and not series:
+                raise SeriesDeletionRefusedError(
+                    f"{_title(members)!r} is a recurring event. Name the occurrence to delete, "
+                    "or confirm that the whole series should go."
+                )
+            return self._plan_remove_members(document, uid, members)
+        target = self._find_occurrence(document, uid, which)
+        if not recurring:
+            return self._plan_remove_members(document, uid, members)
+        return self._plan_exclude(document, uid, members, target)
+
+    def _find_occurrence(
+        self, document: CalendarDocument, uid: str, which: date | datetime
+    ) -> Occurrence:
+        day = which.astimezone(self.zone).date() if isinstance(which, datetime) else which
+        candidates = [o for o in document.occurrences(day, day, self.zone) if o.uid == uid]
+        if isinstance(which, datetime):
+            exact = self.localize(which)
+            candidates = [o for o in candidates if o.start == exact]
+        else:
+            candidates = [o for o in candidates if _as_date(o.start) == day]
+        if not candidates:
+            raise EventNotFoundError(f"Event {uid} has no occurrence on {day.isoformat()}.")
+        if len(candidates) > 1:
+            times = ", ".join(_as_text(o.start) for o in candidates)
+            raise EventNotFoundError(
+                f"Event {uid} happens several times on {day.isoformat()} ({times}); "
+                "name the occurrence by its start time."
+            )
+        return candidates[0]
+
+    def _plan_remove_members(
+        self, document: CalendarDocument, uid: str, members: list[PlacedComponent]
+    ) -> PlannedEdit:
+        data = document.data
+        removed = [data[m.raw.start : m.raw.end] for m in members]
+        new_data = apply_splices(data, [Splice(m.raw.start, m.raw.end, b"") for m in members])
+        first = _first_occurrence(document, members, self.zone)
+        kind = "deleted"
+        description = f"deleted {first.title!r}"
+
+        def check(result: CalendarDocument) -> bool:
+            return not result.event_members(uid) and len(result.events()) == len(
+                document.events()
+            ) - len(members)
+
+        def inverse(current: CalendarDocument) -> PlannedEdit:
+            return self._plan_restore(current, uid, removed, first)
+
+        return PlannedEdit(new_data, Change(kind, first, description), check, inverse)
+
+    def _plan_restore(
+        self,
+        document: CalendarDocument,
+        uid: str,
+        removed: list[bytes],
+        occurrence: Occurrence,
+    ) -> PlannedEdit:
+        if document.event_members(uid):
+            raise CalendarChangedError(self.path, f"an event with UID {uid} exists again")
+        text = b"".join(
+            chunk if chunk.endswith(b"\n") else chunk + document.newline for chunk in removed
+        )
+        data = apply_splices(document.data, self._creation_splices(document, b"", text))
+
+        def check(result: CalendarDocument) -> bool:
+            return len(result.event_members(uid)) == len(removed)
+
+        return PlannedEdit(
+            data, Change("restored", occurrence, f"restored {occurrence.title!r}"), check
+        )
+
+    def _plan_exclude(
+        self,
+        document: CalendarDocument,
+        uid: str,
+        members: list[PlacedComponent],
+        target: Occurrence,
+    ) -> PlannedEdit:
+        """Remove one instance of a series: EXDATE on the master, and its modified copy (if
+        the instance had been changed) removed."""
+        recurrence_id = target.recurrence_id
+        if recurrence_id is None:
+            raise EventNotFoundError(f"Event {uid} is not a series.")
+        master = next((m for m in members if "RECURRENCE-ID" not in m.component), None)
+        overrides = [
+            m
+            for m in members
+            if isinstance(instance := decoded_single(m.component, "RECURRENCE-ID"), date)
+            and _same_instant(instance, recurrence_id)
+        ]
+        splices = [Splice(m.raw.start, m.raw.end, b"") for m in overrides]
+        exdate_line = b""
+        if master is not None:
+            exdate_line = _exdate_line(master, recurrence_id) + document.newline
+            at = master.raw.properties_end
+            splices.append(Splice(at, at, exdate_line))
+        removed_overrides = [document.data[m.raw.start : m.raw.end] for m in overrides]
+        data = apply_splices(document.data, splices)
+        day = _as_date(target.start)
+        zone = self.zone
+
+        def still_there(result: CalendarDocument) -> bool:
+            return any(
+                o.uid == uid
+                and o.recurrence_id is not None
+                and _same_instant(o.recurrence_id, recurrence_id)
+                for o in result.occurrences(day, day, zone)
+            )
+
+        def check(result: CalendarDocument) -> bool:
+            return not still_there(result)
+
+        def inverse(current: CalendarDocument) -> PlannedEdit:
+            return self._plan_include(current, uid, exdate_line, removed_overrides, target)
+
+        return PlannedEdit(
+            data,
+            Change(
+                "deleted_occurrence",
+                target,
+                f"deleted {target.title!r} on {day.isoformat()} from its series",
+            ),
+            check,
+            inverse,
+        )
+
+    def _plan_include(
+        self,
+        document: CalendarDocument,
+        uid: str,
+        exdate_line: bytes,
+        overrides: list[bytes],
+        target: Occurrence,
+    ) -> PlannedEdit:
+        """Undo an exclusion: take our EXDATE line out again and put a removed modified
+        instance back."""
+        members = document.event_members(uid)
+        splices: list[Splice] = []
+        if exdate_line:
+            master = next((m for m in members if "RECURRENCE-ID" not in m.component), None)
+            if master is None:
+                raise CalendarChangedError(self.path, f"the series {uid} is gone")
+            span = document.data[master.raw.start : master.raw.properties_end]
+            at = span.find(exdate_line)
+            if at < 0:
+                raise CalendarChangedError(self.path, f"the series {uid} was changed")
+            start = master.raw.start + at
+            splices.append(Splice(start, start + len(exdate_line), b""))
+        data = apply_splices(document.data, splices)
+        if overrides:
+            restored = CalendarDocument(self.path, data, None)
+            data = apply_splices(data, self._creation_splices(restored, b"", b"".join(overrides)))
+        day = _as_date(target.start)
+        zone = self.zone
+
+        def check(result: CalendarDocument) -> bool:
+            return any(o.uid == uid for o in result.occurrences(day, day, zone))
+
+        return PlannedEdit(
+            data, Change("restored", target, f"restored {target.title!r} on {day}"), check
+        )
+
+
+def _exdate_line(master: PlacedComponent, recurrence_id: datetime | date) -> bytes:
+    """An EXDATE of the same value type and zone as the series' DTSTART, as RFC 5545 asks."""
+    dtstart = master.component.get("DTSTART")
+    start = decoded_single(master.component, "DTSTART")
+    if dtstart is None or not isinstance(start, date):
+        raise EventNotFoundError(
+            f"The series {master.uid} has no readable start, so one occurrence cannot be removed."
+        )
+    if not isinstance(start, datetime):
+        day = recurrence_id.date() if isinstance(recurrence_id, datetime) else recurrence_id
+        return f"EXDATE;VALUE=DATE:{day:%Y%m%d}".encode()
+    if not isinstance(recurrence_id, datetime):
+        recurrence_id = datetime.combine(recurrence_id, start.timetz())
+    if start.tzinfo is None:
+        return f"EXDATE:{recurrence_id.replace(tzinfo=None):%Y%m%dT%H%M%S}".encode()
+    tzid = dtstart.params.get("TZID")
+    if tzid:
+        local = recurrence_id.astimezone(start.tzinfo) if recurrence_id.tzinfo else recurrence_id
+        quoted = f'"{tzid}"' if any(c in tzid for c in ":;,") else tzid
+        return f"EXDATE;TZID={quoted}:{local:%Y%m%dT%H%M%S}".encode()
+    instant = recurrence_id.astimezone(UTC) if recurrence_id.tzinfo else recurrence_id
+    return f"EXDATE:{instant:%Y%m%dT%H%M%S}Z".encode()
+
+
+def _same_instant(left: datetime | date, right: datetime | date) -> bool:
+    if isinstance(left, datetime) and isinstance(right, datetime):
+        if (left.tzinfo is None) != (right.tzinfo is None):
+            return left.replace(tzinfo=None) == right.replace(tzinfo=None)
+        return left == right
+    return _as_date(left) == _as_date(right) and not (
+        isinstance(left, datetime) or isinstance(right, datetime)
+    )
+
+
+def _first_occurrence(
+    document: CalendarDocument, members: list[PlacedComponent], zone: ZoneInfo
+) -> Occurrence:
+    """The event being deleted, described by its own DTSTART (a series by its first one)."""
+    main = next((m for m in members if "RECURRENCE-ID" not in m.component), members[0])
+    described = occurrence_of(main.component, zone, document.recurring_uids())
+    if described is None:
+        return Occurrence(
+            main.uid,
+            str(main.component.get("SUMMARY", "")),
+            date.min,
+            date.min,
+            all_day=True,
+            recurring=False,
+            recurrence_id=None,
+        )
+    return described
+
+
+def _is_second_of_repeated_hour(value: datetime) -> bool:
+    """True for the second pass through a wall time the clocks repeat (fall back): a TZID
+    time cannot say "the second 02:30", so such times are written another way."""
+    if value.tzinfo is None:
+        return False
+    wall = value.replace(tzinfo=None)
+    first = wall.replace(tzinfo=value.tzinfo, fold=0)
+    second = wall.replace(tzinfo=value.tzinfo, fold=1)
+    return first.utcoffset() != second.utcoffset() and value.utcoffset() == second.utcoffset()
+
+
+def _title(members: list[PlacedComponent]) -> str:
+    return str(members[0].component.get("SUMMARY", ""))
+
+
+def _as_date(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _as_text(value: datetime | date) -> str:
+    return value.strftime("%H:%M") if isinstance(value, datetime) else value.isoformat()
