@@ -1,0 +1,1 @@
+"""Offline German/English voice calendar. Every stage runs from `python -m app <verb>`."""

@@ -1,0 +1,42 @@
+"""The headless command line (../shared/INTERFACE.md): JSON on stdout, messages on stderr;
+exit 0 on success, 2 on a usage error, 1 on any other failure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import calendar_cli
+from app.options import Context, shared_options
+from calendar_backend import CalendarError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app",
+        description="Offline German/English voice calendar.",
+    )
+    subcommands = parser.add_subparsers(dest="verb", metavar="VERB")
+    calendar_cli.add_parser(subcommands, shared_options())
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        parser.print_help(sys.stderr)
+        return 0
+    context = Context.from_args(args)
+    try:
+        result = args.handler(args, context, parser)
+    except (CalendarError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
