@@ -41,3 +41,8 @@ class SeriesDeletionRefusedError(CalendarError):
 
 class NothingToUndoError(CalendarError):
     """Undo was asked for, but this session made no change that can be undone."""
+
+
+class CannotUndoError(CalendarError):
+    """The change to undo was itself changed by another program since (its event is gone or
+    came back), so it cannot be reversed. Older changes can still be undone."""

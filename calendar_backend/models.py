@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
+
+ChangeKind = Literal["created", "deleted", "deleted_occurrence", "restored", "undone"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,6 @@ def _iso(value: datetime | date) -> str:
 class Change:
     """What one write did, in words, with the occurrences it added or removed."""
 
-    kind: str
-    """"created", "deleted", "deleted_occurrence" or "undone"."""
+    kind: ChangeKind
     occurrence: Occurrence
     description: str

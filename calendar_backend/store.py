@@ -27,6 +27,7 @@ from calendar_backend.document import (
 from calendar_backend.errors import (
     CalendarChangedError,
     CalendarError,
+    CannotUndoError,
     EventNotFoundError,
     NothingToUndoError,
     SeriesDeletionRefusedError,
@@ -56,6 +57,7 @@ class PlannedEdit:
     check: Callable[[CalendarDocument], bool]
     """True when the planned bytes do what was meant; a False blocks the write."""
     inverse: Callable[[CalendarDocument], PlannedEdit] | None = None
+    """Reverses the change on whatever the file holds later; None for an undo itself."""
 
 
 @dataclass
@@ -63,7 +65,7 @@ class _UndoRecord:
     change: Change
     before: bytes
     after: Fingerprint
-    inverse: Callable[[CalendarDocument], PlannedEdit] | None
+    inverse: Callable[[CalendarDocument], PlannedEdit]
 
 
 @dataclass
@@ -221,10 +223,15 @@ class CalendarStore:
         # Same content as right after our change (mtime may differ: an undo rewrites it).
         if document.fingerprint is not None and document.fingerprint.sha256 == record.after.sha256:
             self._write(document, record.before)
-        elif record.inverse is not None:
-            self._apply(record.inverse, remember=False)
         else:
-            raise CalendarChangedError(self.path, "the change can no longer be undone")
+            try:
+                self._apply(record.inverse, remember=False)
+            except (CannotUndoError, EventNotFoundError) as error:
+                self._undo.pop()
+                raise CannotUndoError(
+                    f"{record.change.description.capitalize()} cannot be undone: another program "
+                    f"changed that event since ({error})."
+                ) from error
         self._undo.pop()
         return Change("undone", record.change.occurrence, f"undid: {record.change.description}")
 
@@ -248,7 +255,7 @@ class CalendarStore:
                 if attempt == WRITE_ATTEMPTS:
                     raise
                 continue
-            if remember:
+            if remember and edit.inverse is not None:
                 self._undo.append(_UndoRecord(edit.change, document.data, after, edit.inverse))
                 del self._undo[:-UNDO_DEPTH]
             return edit.change
@@ -389,8 +396,6 @@ class CalendarStore:
         removed = [data[m.raw.start : m.raw.end] for m in members]
         new_data = apply_splices(data, [Splice(m.raw.start, m.raw.end, b"") for m in members])
         first = _first_occurrence(document, members, self.zone)
-        kind = "deleted"
-        description = f"deleted {first.title!r}"
 
         def check(result: CalendarDocument) -> bool:
             return not result.event_members(uid) and len(result.events()) == len(
@@ -400,7 +405,8 @@ class CalendarStore:
         def inverse(current: CalendarDocument) -> PlannedEdit:
             return self._plan_restore(current, uid, removed, first)
 
-        return PlannedEdit(new_data, Change(kind, first, description), check, inverse)
+        change = Change("deleted", first, f"deleted {first.title!r}")
+        return PlannedEdit(new_data, change, check, inverse)
 
     def _plan_restore(
         self,
@@ -410,7 +416,7 @@ class CalendarStore:
         occurrence: Occurrence,
     ) -> PlannedEdit:
         if document.event_members(uid):
-            raise CalendarChangedError(self.path, f"an event with UID {uid} exists again")
+            raise CannotUndoError(f"an event with UID {uid} exists again")
         text = b"".join(
             chunk if chunk.endswith(b"\n") else chunk + document.newline for chunk in removed
         )
@@ -493,11 +499,11 @@ class CalendarStore:
         if exdate_line:
             master = next((m for m in members if "RECURRENCE-ID" not in m.component), None)
             if master is None:
-                raise CalendarChangedError(self.path, f"the series {uid} is gone")
+                raise CannotUndoError(f"the series {uid} is gone")
             span = document.data[master.raw.start : master.raw.properties_end]
             at = span.find(exdate_line)
             if at < 0:
-                raise CalendarChangedError(self.path, f"the series {uid} was changed")
+                raise CannotUndoError(f"the series {uid} no longer has that exception")
             start = master.raw.start + at
             splices.append(Splice(start, start + len(exdate_line), b""))
         data = apply_splices(document.data, splices)

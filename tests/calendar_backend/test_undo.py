@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from calendar_backend import NothingToUndoError
+from calendar_backend import CalendarStore, CannotUndoError, NothingToUndoError
 from tests.calendar_backend.test_recurring import SERIES
 
 
@@ -69,3 +69,21 @@ def test_undo_of_occurrence_delete_after_an_external_change(make_store):
 def test_nothing_to_undo(make_store):
     with pytest.raises(NothingToUndoError):
         make_store().undo()
+
+
+def test_undo_of_an_event_someone_else_deleted_is_refused_and_older_changes_stay_undoable(
+    make_store,
+):
+    store = make_store(SERIES)
+    store.create("First", datetime(2026, 11, 26, 9, 0))
+    second = store.create("Second", datetime(2026, 11, 27, 9, 0))
+    store.path.write_bytes(
+        store.path.read_bytes().replace(b"SUMMARY:Second", b"SUMMARY:Second (edited)")
+    )
+    other = CalendarStore(store.path, zone=store.zone, backup_dir=store.backup_dir)
+    other.delete(second.uid)
+    with pytest.raises(CannotUndoError, match="cannot be undone"):
+        store.undo()
+    store.undo()
+    assert b"SUMMARY:First" not in store.path.read_bytes()
+    assert not store.can_undo()
