@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from app.options import Context, parse_day, parse_minute
+from app.options import Context, parse_day, parse_day_or_minute, parse_minute
 from calendar_backend import CalendarStore
 
 DEFAULT_LIST_DAYS = 30
@@ -70,9 +70,10 @@ def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
     which = deleting.add_mutually_exclusive_group()
     which.add_argument(
         "--occurrence",
-        type=parse_day,
-        metavar="YYYY-MM-DD",
-        help="delete only this day's occurrence of a recurring event",
+        type=parse_day_or_minute,
+        metavar="YYYY-MM-DD[THH:MM]",
+        help="delete only this occurrence of a recurring event: its day, or its start "
+        "(local wall time) when it happens several times that day",
     )
     which.add_argument("--series", action="store_true", help="delete a whole recurring series")
     deleting.set_defaults(handler=_delete)

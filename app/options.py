@@ -27,6 +27,11 @@ def parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not YYYY-MM-DD") from error
 
 
+def parse_day_or_minute(text: str) -> date | datetime:
+    """YYYY-MM-DD, or YYYY-MM-DDTHH:MM for an exact (local wall) time."""
+    return parse_minute(text) if "T" in text else parse_day(text)
+
+
 def parse_zone(text: str) -> ZoneInfo:
     try:
         return zone_named(text)

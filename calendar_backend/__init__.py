@@ -2,6 +2,7 @@
 of what other programs wrote. Knows nothing of speech or Qt."""
 
 from calendar_backend.errors import (
+    AmbiguousEventError,
     CalendarChangedError,
     CalendarError,
     CalendarFileError,
@@ -15,6 +16,7 @@ from calendar_backend.store import CalendarStore
 from calendar_backend.timezones import local_zone, zone_named
 
 __all__ = [
+    "AmbiguousEventError",
     "CalendarChangedError",
     "CalendarError",
     "CalendarFileError",

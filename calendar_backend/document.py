@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,6 +28,7 @@ from calendar_backend.rawtext import (
 from calendar_backend.storage import Fingerprint
 
 log = logging.getLogger(__name__)
+_PARSE_LOCK = threading.Lock()
 
 NEW_CALENDAR = (
     b"BEGIN:VCALENDAR\r\n"
@@ -53,10 +56,10 @@ class PlacedComponent:
         return str(self.component.get("UID", ""))
 
 
-def synthetic_uid(raw_bytes: bytes) -> str:
+def synthetic_uid(raw_bytes: bytes, copy: int) -> str:
     """Identifier for an event without a UID (old or hand-written files), made from its own
-    bytes so that it stays the same from one read to the next."""
-    return "no-uid-" + hashlib.sha256(raw_bytes).hexdigest()[:16]
+    bytes (and which copy it is, for identical ones) so that it stays the same between reads."""
+    return f"no-uid-{hashlib.sha256(raw_bytes).hexdigest()[:16]}-{copy}"
 
 
 def name_of(component: Component) -> str:
@@ -97,11 +100,12 @@ class CalendarDocument:
         self._name_uidless_events()
 
     def _parse(self, data: bytes) -> list[Component]:
-        # icalendar caches custom VTIMEZONEs process-wide, the first definition of a TZID
-        # winning; starting afresh makes every read use its own file's definitions.
-        icalendar.use_zoneinfo()  # type: ignore[no-untyped-call]
         try:
-            components: list[Component] = list(Calendar.from_ical(data, multiple=True))
+            with _PARSE_LOCK:
+                # icalendar caches custom VTIMEZONEs process-wide, the first definition of a
+                # TZID winning; starting afresh makes every read use its own file's ones.
+                icalendar.use_zoneinfo()  # type: ignore[no-untyped-call]
+                components: list[Component] = list(Calendar.from_ical(data, multiple=True))
         except (ValueError, IndexError, KeyError, TypeError) as error:
             raise CalendarFileError(
                 self.path,
@@ -134,12 +138,15 @@ class CalendarDocument:
         """Give events without a UID one in the parsed tree only (never written), so that
         they can be listed, matched and deleted like any other."""
         spans = {id(placed.component): placed.raw for placed in self.placed}
+        seen: Counter[bytes] = Counter()
         for component in _walk(self.top_level):
             if name_of(component) != "VEVENT" or str(component.get("UID", "")).strip():
                 continue
             span = spans.get(id(component))
             raw = self.data[span.start : span.end] if span else component.to_ical()
-            component["UID"] = synthetic_uid(raw)
+            raw = raw.rstrip(b"\r\n")  # a final line break may be added when appending after it
+            seen[raw] += 1
+            component["UID"] = synthetic_uid(raw, seen[raw])
 
     def require_editable(self) -> None:
         if self.structure_problem is not None:
@@ -174,11 +181,36 @@ class CalendarDocument:
         return None
 
     def has_timezone(self, tzid: str) -> bool:
+        """Whether the place new events go (the first VCALENDAR, or the top level of a file of
+        bare components) defines tzid itself."""
+        container = self.container()
+        parent = None if container is None else self.placed.index(container)
         return any(
             name_of(placed.component) == "VTIMEZONE"
+            and placed.raw.parent == parent
             and str(placed.component.get("TZID", "")) == tzid
             for placed in self.placed
         )
+
+    def signatures(self) -> Counter[tuple[str, str, tuple[tuple[str, bytes], ...]]]:
+        """Every component as (owning event's UID, name, own content lines as parsed). Two
+        reads mean the same for an iCalendar reader where their signatures agree."""
+        found: Counter[tuple[str, str, tuple[tuple[str, bytes], ...]]] = Counter()
+
+        def visit(component: Component, owner: str) -> None:
+            if name_of(component) == "VEVENT":
+                owner = str(component.get("UID", ""))
+            lines = tuple(
+                (name, value.to_ical() if hasattr(value, "to_ical") else repr(value).encode())
+                for name, value in component.property_items(recursive=False, sorted=False)
+            )
+            found[(owner, name_of(component), lines)] += 1
+            for child in component.subcomponents:
+                visit(child, owner)
+
+        for component in self.top_level:
+            visit(component, "")
+        return found
 
     # --- expansion -----------------------------------------------------------------------
 
@@ -186,23 +218,41 @@ class CalendarDocument:
         """Occurrences that overlap the days first_day..last_day (inclusive) in zone."""
         if self.blank:
             return []
+        return self._occurrences_in(self._queryable_calendars(), first_day, last_day, zone)
+
+    def _occurrences_in(
+        self, calendars: list[Component], first_day: date, last_day: date, zone: ZoneInfo
+    ) -> list[Occurrence]:
         start = datetime.combine(first_day, time.min, zone)
         end = datetime.combine(last_day + timedelta(days=1), time.min, zone)
         recurring = self.recurring_uids()
         durations = self._durations()
         found: list[Occurrence] = []
-        for calendar in self._queryable_calendars():
+        for calendar in calendars:
             for component in self._expand(calendar, start, end):
                 occurrence = occurrence_of(component, zone, recurring)
                 if occurrence is None:
                     continue
                 duration = _duration_for(durations, component)
-                if duration is not None and isinstance(occurrence.start, datetime):
-                    exact_end = add_duration(occurrence.start, duration, zone)
+                own_start = decoded_single(component, "DTSTART")
+                if duration is not None and isinstance(own_start, datetime):
+                    exact_end = add_duration(own_start, duration, zone)
                     occurrence = replace(occurrence, end=exact_end)
                 found.append(occurrence)
         found.sort(key=lambda occurrence: (_sort_key(occurrence.start, zone), occurrence.title))
         return found
+
+    def occurrences_of(
+        self, uid: str, first_day: date, last_day: date, zone: ZoneInfo
+    ) -> list[Occurrence]:
+        """One event's occurrences (a series with its modified instances), expanded alone."""
+        holder = Calendar()
+        holder.subcomponents = [
+            *(p.component for p in self.placed if name_of(p.component) == "VTIMEZONE"),
+            *(placed.component for placed in self.event_members(uid)),
+        ]
+        found = self._occurrences_in([holder], first_day, last_day, zone)
+        return [occurrence for occurrence in found if occurrence.uid == uid]
 
     def _durations(self) -> dict[tuple[str, object], timedelta | None]:
         """DURATION of each event, keyed by (UID, RECURRENCE-ID or None); None where the
@@ -231,20 +281,22 @@ class CalendarDocument:
             return list(recurring_ical_events.of(calendar).between(start, end))
         except Exception as error:
             log.warning("%s: expanding all events at once failed (%s)", self.path, error)
-        found: list[Component] = []
+        # One event at a time, a series together with its modified instances.
+        by_uid: dict[str, list[Component]] = {}
         for event in calendar.walk("VEVENT"):
+            by_uid.setdefault(str(event.get("UID", "")), []).append(event)
+        zones = [c for c in calendar.subcomponents if name_of(c) == "VTIMEZONE"]
+        found: list[Component] = []
+        for members in by_uid.values():
             single = Calendar()
-            single.subcomponents = [
-                *(c for c in calendar.subcomponents if name_of(c) == "VTIMEZONE"),
-                event,
-            ]
+            single.subcomponents = [*zones, *members]
             try:
                 found.extend(recurring_ical_events.of(single).between(start, end))
             except Exception as error:
                 log.warning(
                     "%s: skipped event %r that cannot be read (%s)",
                     self.path,
-                    str(event.get("SUMMARY", "")),
+                    str(members[0].get("SUMMARY", "")),
                     _one_line(error),
                 )
         return found
@@ -299,11 +351,12 @@ def _duration_for(
 
 
 def add_duration(start: datetime, duration: timedelta, zone: ZoneInfo) -> datetime:
-    """start + duration as RFC 5545 means it: whole days in calendar (wall) time, hours,
-    minutes and seconds in exact time."""
+    """start + duration as RFC 5545 means it, shown in zone: whole days in the wall time of
+    the start's own zone (floating: zone; UTC: exactly 24 hours), the rest in exact time."""
+    own_zone = start.tzinfo or zone
     day_part = timedelta(days=duration.days)
     exact_part = duration - day_part
-    wall = (start.astimezone(zone).replace(tzinfo=None) + day_part).replace(tzinfo=zone)
+    wall = (start.replace(tzinfo=None) + day_part).replace(tzinfo=own_zone)
     return (wall.astimezone(UTC) + exact_part).astimezone(zone)
 
 
@@ -313,7 +366,9 @@ def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _sort_key(value: datetime | date, zone: ZoneInfo) -> datetime:
-    return value if isinstance(value, datetime) else datetime.combine(value, time.min, zone)
+    """The instant (same-zone comparison would ignore DST folds); a day from its midnight."""
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time.min, zone)
+    return moment.astimezone(UTC)
 
 
 def _one_line(error: BaseException) -> str:

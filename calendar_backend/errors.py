@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calendar_backend.models import Occurrence
 
 
 class CalendarError(Exception):
@@ -33,6 +37,15 @@ class CalendarChangedError(CalendarError):
 
 class EventNotFoundError(CalendarError):
     """No event (or occurrence) matches what was asked for."""
+
+
+class AmbiguousEventError(CalendarError):
+    """What was named fits several occurrences or events; candidates lists them (when they
+    can be told apart) so the person can choose one."""
+
+    def __init__(self, message: str, candidates: list[Occurrence]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
 
 
 class SeriesDeletionRefusedError(CalendarError):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +17,10 @@ from pathlib import Path
 from calendar_backend.errors import CalendarChangedError, CalendarFileError
 
 DEFAULT_BACKUPS_KEPT = 20
+TEMP_SUFFIX = ".voice-calendar.tmp"
+STALE_TEMP_SECONDS = 3600
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,8 +101,15 @@ class CalendarStorage:
             raise
 
     def create(self, data: bytes) -> Snapshot:
-        """Write a new file that must not exist yet (permissions from the umask)."""
+        """Write a new file that must not exist yet (permissions from the umask). Never
+        through a link that points nowhere: its target may be a drive that is not mounted."""
         target = self.target
+        if self.path.is_symlink():
+            raise CalendarFileError(
+                self.path,
+                f"it is a link to {self.path.readlink()}, which does not exist",
+                "Connect the drive or folder it points to, or choose another file.",
+            )
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -115,26 +128,47 @@ class CalendarStorage:
         _fsync_directory(target.parent)
         return self.read()
 
-    def replace(self, expected: Fingerprint, data: bytes) -> Snapshot:
+    def replace(self, expected: Fingerprint, data: bytes) -> Fingerprint:
         """Atomically replace the file's content with data, if and only if it still has the
-        expected fingerprint. The previous content is kept as a backup first."""
+        expected fingerprint. The previous content is kept as a backup first. Returns the
+        fingerprint of what was written."""
         target = self.target
         before = self.read()
         if before.fingerprint != expected:
             raise CalendarChangedError(self.path, "its content differs from what was read")
-        self._backup(before.data)
-        original_mode = stat.S_IMODE(target.stat().st_mode)
+        status = target.stat()
+        if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+            raise CalendarFileError(
+                self.path,
+                "the file is read-only",
+                "Make it writable if the assistant should change it.",
+            )
+        try:
+            self._backup(before.data)
+            return self._swap_in(target, status, expected, data)
+        except OSError as error:
+            raise CalendarFileError(
+                self.path,
+                f"it could not be saved ({error.strerror or error})",
+                "Check that the disk has space and the folder is writable; "
+                "the file was left as it was.",
+            ) from error
+
+    def _swap_in(
+        self, target: Path, status: os.stat_result, expected: Fingerprint, data: bytes
+    ) -> Fingerprint:
         descriptor, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
         )
         temp_path = Path(temp_name)
         try:
             with os.fdopen(descriptor, "wb") as stream:
                 stream.write(data)
                 stream.flush()
-                os.fchmod(stream.fileno(), original_mode)
+                os.fchmod(stream.fileno(), stat.S_IMODE(status.st_mode))
                 _copy_ownership(target, stream.fileno())
                 os.fsync(stream.fileno())
+                written = _fingerprint(data, os.fstat(stream.fileno()))
             # Last look right before the swap: the window left is the duration of one rename.
             if self.read().fingerprint != expected:
                 raise CalendarChangedError(self.path, "it was written while we saved")
@@ -144,14 +178,25 @@ class CalendarStorage:
                 temp_path.unlink()
             raise
         _fsync_directory(target.parent)
-        return self.read()
+        return written
+
+    def remove_stale_temp_files(self) -> None:
+        """Temporary files of ours that a killed process left beside the calendar."""
+        target = self.target
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        with contextlib.suppress(OSError):
+            for leftover in target.parent.glob(f".{target.name}.*{TEMP_SUFFIX}"):
+                with contextlib.suppress(OSError):
+                    if leftover.stat().st_mtime < cutoff:
+                        leftover.unlink()
 
     def _backup(self, data: bytes) -> None:
         folder = self._backup_folder()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        backup = folder / f"{stamp}.ics"
-        with backup.open("xb") as stream:
+        # Backups are private, whatever the calendar's own permissions.
+        descriptor = os.open(folder / f"{stamp}.ics", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
@@ -172,9 +217,16 @@ class CalendarStorage:
 
 
 def _copy_ownership(original: Path, descriptor: int) -> None:
+    """Owner and group of the original; a user who may not give the file away can usually
+    still keep its group (a family calendar shared through a group stays shared)."""
     status = original.stat()
-    with contextlib.suppress(PermissionError):
+    try:
         os.fchown(descriptor, status.st_uid, status.st_gid)
+    except PermissionError:
+        try:
+            os.fchown(descriptor, -1, status.st_gid)
+        except PermissionError:
+            log.warning("%s: its group could not be kept after saving", original)
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import platformdirs
-from icalendar import Event, Timezone
+from icalendar import Component, Event, Timezone
 
 from calendar_backend.document import (
     NEW_CALENDAR,
@@ -25,6 +25,7 @@ from calendar_backend.document import (
     occurrence_of,
 )
 from calendar_backend.errors import (
+    AmbiguousEventError,
     CalendarChangedError,
     CalendarError,
     CannotUndoError,
@@ -42,6 +43,7 @@ APP_NAME = "voice-calendar"
 WRITE_ATTEMPTS = 3
 UNDO_DEPTH = 20
 FIND_HORIZON = timedelta(days=366)
+SERIES_CHECK_SPAN = timedelta(days=3 * 366)
 TIMEZONE_FIRST_DATE = date(1970, 1, 1)
 TIMEZONE_LAST_DATE = date(2100, 1, 1)
 
@@ -54,6 +56,8 @@ def default_backup_dir() -> Path:
 class PlannedEdit:
     data: bytes
     change: Change
+    touches: str
+    """UID of the one event the edit may change; every other component must read the same."""
     check: Callable[[CalendarDocument], bool]
     """True when the planned bytes do what was meant; a False blocks the write."""
     inverse: Callable[[CalendarDocument], PlannedEdit] | None = None
@@ -84,6 +88,7 @@ class CalendarStore:
         self.storage = CalendarStorage(self.path, self.backup_dir)
         if not self.storage.exists():
             self.storage.create(NEW_CALENDAR)
+        self.storage.remove_stale_temp_files()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -161,9 +166,8 @@ class CalendarStore:
         """Wall time in the user's zone → aware datetime. A time that the clocks skip (spring
         forward) moves forward by the gap (02:30 → 03:30); a time that happens twice (fall
         back) means the first one, as RFC 5545 reads it."""
-        if value.tzinfo is not None:
-            return value.astimezone(self.zone)
-        return value.replace(tzinfo=self.zone, fold=0).astimezone(UTC).astimezone(self.zone)
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=self.zone, fold=0)
+        return aware.astimezone(UTC).astimezone(self.zone)
 
     # --- changing ------------------------------------------------------------------------
 
@@ -228,9 +232,10 @@ class CalendarStore:
                 self._apply(record.inverse, remember=False)
             except (CannotUndoError, EventNotFoundError) as error:
                 self._undo.pop()
+                description = record.change.description
                 raise CannotUndoError(
-                    f"{record.change.description.capitalize()} cannot be undone: another program "
-                    f"changed that event since ({error})."
+                    f"{description[:1].upper()}{description[1:]} cannot be undone: another "
+                    f"program changed that event since ({error})."
                 ) from error
         self._undo.pop()
         return Change("undone", record.change.occurrence, f"undid: {record.change.description}")
@@ -244,7 +249,7 @@ class CalendarStore:
             edit = plan(document)
             result = CalendarDocument(self.path, edit.data, None)
             result.require_editable()
-            if not edit.check(result):
+            if not (edit.check(result) and _only_target_changed(document, result, edit.touches)):
                 raise CalendarError(
                     f"{self.path}: the change ({edit.change.description}) did not check out "
                     "after planning it, so nothing was written. Please report this."
@@ -264,9 +269,9 @@ class CalendarStore:
     def _write(self, document: CalendarDocument, data: bytes) -> Fingerprint:
         if document.fingerprint is None:
             raise ValueError("only a document read from the file can be replaced")
-        snapshot = self.storage.replace(document.fingerprint, data)
+        written = self.storage.replace(document.fingerprint, data)
         self._cached = None
-        return snapshot.fingerprint
+        return written
 
     # --- plans ---------------------------------------------------------------------------
 
@@ -300,9 +305,8 @@ class CalendarStore:
         def inverse(current: CalendarDocument) -> PlannedEdit:
             return self._plan_delete(current, uid, None, series=True)
 
-        return PlannedEdit(
-            data, Change("created", occurrence, f"created {occurrence.title!r}"), check, inverse
-        )
+        change = Change("created", occurrence, f"created {occurrence.title!r}")
+        return PlannedEdit(data, change, uid, check, inverse)
 
     @staticmethod
     def _creation_splices(
@@ -356,36 +360,83 @@ class CalendarStore:
         members = document.event_members(uid)
         if not members:
             raise EventNotFoundError(f"There is no event with UID {uid} in {self.path}.")
+        title = _title(members)
+        masters = [m for m in members if "RECURRENCE-ID" not in m.component]
         recurring = uid in document.recurring_uids()
         if which is None:
             if recurring and not series:
                 raise SeriesDeletionRefusedError(
-                    f"{_title(members)!r} is a recurring event. Name the occurrence to delete, "
+                    f"{title!r} is a recurring event. Name the occurrence to delete, "
                     "or confirm that the whole series should go."
                 )
+            if len(masters) > 1:
+                raise AmbiguousEventError(
+                    f"Several different events in {self.path.name} share one UID ("
+                    + ", ".join(repr(_title([m])) for m in masters)
+                    + "). Name the day of the one to delete.",
+                    [],
+                )
             return self._plan_remove_members(document, uid, members)
-        target = self._find_occurrence(document, uid, which)
+        target = self._find_occurrence(document, uid, title, which)
+        if len(masters) > 1:
+            return self._plan_remove_members(
+                document, uid, self._duplicate_producing(document, masters, target)
+            )
         if not recurring:
             return self._plan_remove_members(document, uid, members)
+        if any(_applies_to_later_instances(m.component) for m in members):
+            raise CalendarError(
+                f"{title!r} has changes that apply to all later occurrences "
+                "(RANGE=THISANDFUTURE), so one occurrence cannot be removed safely here; "
+                "remove it in the calendar program that made the change."
+            )
         return self._plan_exclude(document, uid, members, target)
 
+    def _duplicate_producing(
+        self, document: CalendarDocument, masters: list[PlacedComponent], target: Occurrence
+    ) -> list[PlacedComponent]:
+        """Of several single events that wrongly share a UID, the one that is the target."""
+        producing = [
+            m
+            for m in masters
+            if not any(key in m.component for key in ("RRULE", "RDATE"))
+            and (own := occurrence_of(m.component, self.zone, set())) is not None
+            and _instant(own.start, self.zone) == _instant(target.start, self.zone)
+            and own.title == target.title
+        ]
+        if len(producing) != 1:
+            raise AmbiguousEventError(
+                f"{target.title!r} shares its UID with other events in {self.path.name} in a "
+                "way that does not tell them apart, so it was not deleted; delete it in "
+                "another calendar program.",
+                [],
+            )
+        return producing
+
     def _find_occurrence(
-        self, document: CalendarDocument, uid: str, which: date | datetime
+        self, document: CalendarDocument, uid: str, title: str, which: date | datetime
     ) -> Occurrence:
-        day = which.astimezone(self.zone).date() if isinstance(which, datetime) else which
+        """The occurrence of an event on a day (one that overlaps it, so a multi-day event
+        can be named by any of its days), or at an exact start."""
+        if isinstance(which, datetime):
+            exact = self.localize(which).astimezone(UTC)
+            day = exact.astimezone(self.zone).date()
+        else:
+            day = which
         candidates = [o for o in document.occurrences(day, day, self.zone) if o.uid == uid]
         if isinstance(which, datetime):
-            exact = self.localize(which)
-            candidates = [o for o in candidates if o.start == exact]
-        else:
-            candidates = [o for o in candidates if _as_date(o.start) == day]
+            candidates = [o for o in candidates if _instant(o.start, self.zone) == exact]
+        elif len(candidates) > 1:
+            starting = [o for o in candidates if _as_date(o.start) == day]
+            candidates = starting or candidates
         if not candidates:
-            raise EventNotFoundError(f"Event {uid} has no occurrence on {day.isoformat()}.")
+            raise EventNotFoundError(f"{title!r} has no occurrence on {day.isoformat()}.")
         if len(candidates) > 1:
             times = ", ".join(_as_text(o.start) for o in candidates)
-            raise EventNotFoundError(
-                f"Event {uid} happens several times on {day.isoformat()} ({times}); "
-                "name the occurrence by its start time."
+            raise AmbiguousEventError(
+                f"{title!r} happens {len(candidates)} times on {day.isoformat()} ({times}); "
+                "name the one to delete by its start time.",
+                candidates,
             )
         return candidates[0]
 
@@ -398,15 +449,17 @@ class CalendarStore:
         first = _first_occurrence(document, members, self.zone)
 
         def check(result: CalendarDocument) -> bool:
-            return not result.event_members(uid) and len(result.events()) == len(
-                document.events()
-            ) - len(members)
+            removed_count = len(members)
+            return (
+                len(result.event_members(uid)) == len(document.event_members(uid)) - removed_count
+                and len(result.events()) == len(document.events()) - removed_count
+            )
 
         def inverse(current: CalendarDocument) -> PlannedEdit:
             return self._plan_restore(current, uid, removed, first)
 
         change = Change("deleted", first, f"deleted {first.title!r}")
-        return PlannedEdit(new_data, change, check, inverse)
+        return PlannedEdit(new_data, change, uid, check, inverse)
 
     def _plan_restore(
         self,
@@ -425,9 +478,8 @@ class CalendarStore:
         def check(result: CalendarDocument) -> bool:
             return len(result.event_members(uid)) == len(removed)
 
-        return PlannedEdit(
-            data, Change("restored", occurrence, f"restored {occurrence.title!r}"), check
-        )
+        change = Change("restored", occurrence, f"restored {occurrence.title!r}")
+        return PlannedEdit(data, change, uid, check)
 
     def _plan_exclude(
         self,
@@ -459,30 +511,19 @@ class CalendarStore:
         day = _as_date(target.start)
         zone = self.zone
 
-        def still_there(result: CalendarDocument) -> bool:
-            return any(
-                o.uid == uid
-                and o.recurrence_id is not None
-                and _same_instant(o.recurrence_id, recurrence_id)
-                for o in result.occurrences(day, day, zone)
-            )
+        window = (day - SERIES_CHECK_SPAN, day + SERIES_CHECK_SPAN)
+        expected = [o for o in document.occurrences_of(uid, *window, zone) if o != target]
 
         def check(result: CalendarDocument) -> bool:
-            return not still_there(result)
+            """Exactly the one occurrence is gone; every other one of the series is as it was."""
+            return result.occurrences_of(uid, *window, zone) == expected
 
         def inverse(current: CalendarDocument) -> PlannedEdit:
             return self._plan_include(current, uid, exdate_line, removed_overrides, target)
 
-        return PlannedEdit(
-            data,
-            Change(
-                "deleted_occurrence",
-                target,
-                f"deleted {target.title!r} on {day.isoformat()} from its series",
-            ),
-            check,
-            inverse,
-        )
+        description = f"deleted {target.title!r} on {day.isoformat()} from its series"
+        change = Change("deleted_occurrence", target, description)
+        return PlannedEdit(data, change, uid, check, inverse)
 
     def _plan_include(
         self,
@@ -516,9 +557,8 @@ class CalendarStore:
         def check(result: CalendarDocument) -> bool:
             return any(o.uid == uid for o in result.occurrences(day, day, zone))
 
-        return PlannedEdit(
-            data, Change("restored", target, f"restored {target.title!r} on {day}"), check
-        )
+        change = Change("restored", target, f"restored {target.title!r} on {day}")
+        return PlannedEdit(data, change, uid, check)
 
 
 def _exdate_line(master: PlacedComponent, recurrence_id: datetime | date) -> bytes:
@@ -583,6 +623,29 @@ def _is_second_of_repeated_hour(value: datetime) -> bool:
     first = wall.replace(tzinfo=value.tzinfo, fold=0)
     second = wall.replace(tzinfo=value.tzinfo, fold=1)
     return first.utcoffset() != second.utcoffset() and value.utcoffset() == second.utcoffset()
+
+
+def _only_target_changed(before: CalendarDocument, after: CalendarDocument, uid: str) -> bool:
+    """Every component that does not belong to the event uid reads the same after the edit,
+    apart from one time zone definition that may have been added for it."""
+    if before.blank:
+        return True
+    old, new = before.signatures(), after.signatures()
+    removed = [key for key in old - new if key[0] != uid]
+    added = [key for key in new - old if key[0] != uid]
+    zone_parts = {"VTIMEZONE", "STANDARD", "DAYLIGHT"}
+    return not removed and all(key[1] in zone_parts for key in added)
+
+
+def _applies_to_later_instances(component: Component) -> bool:
+    recurrence_id = component.get("RECURRENCE-ID")
+    params = getattr(recurrence_id, "params", {})
+    return str(params.get("RANGE", "")).upper() == "THISANDFUTURE"
+
+
+def _instant(value: datetime | date, zone: ZoneInfo) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time.min, zone)
+    return moment.astimezone(UTC)
 
 
 def _title(members: list[PlacedComponent]) -> str:

@@ -212,3 +212,19 @@ def test_command_line_runs_as_a_module_without_qt(tmp_path):
         check=False,
     )
     assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+def test_an_occurrence_can_be_named_by_its_start(capsys, tmp_path):
+    path = tmp_path / "pills.ics"
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:p@x\r\n"
+        b"SUMMARY:Tablette\r\nDTSTART;TZID=Europe/Berlin:20261124T080000\r\nDURATION:PT5M\r\n"
+        b"RRULE:FREQ=HOURLY;INTERVAL=6;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    common = ["--calendar", str(path), "--uid", "p@x", "--tz", "Europe/Berlin"]
+    code, _, err = run(capsys, "calendar", "delete", *common, "--occurrence", "2026-11-24")
+    assert code == 1 and "happens 3 times" in err and "08:00, 14:00, 20:00" in err
+    code, removed, _ = run(
+        capsys, "calendar", "delete", *common, "--occurrence", "2026-11-24T14:00"
+    )
+    assert code == 0 and removed["start"] == "2026-11-24T14:00:00+01:00"

@@ -2,7 +2,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from calendar_backend import EventNotFoundError, SeriesDeletionRefusedError
+from calendar_backend import (
+    AmbiguousEventError,
+    EventNotFoundError,
+    SeriesDeletionRefusedError,
+)
 from tests.conftest import BERLIN, ics
 
 SERIES = ics(
@@ -216,8 +220,9 @@ def test_several_occurrences_on_one_day_need_the_exact_start(make_store):
         "END:VCALENDAR",
     )
     store = make_store(hourly)
-    with pytest.raises(EventNotFoundError, match="several times"):
+    with pytest.raises(AmbiguousEventError, match="happens 3 times") as ambiguous:
         store.delete("pill@test", date(2026, 11, 24))
+    assert [o.start.hour for o in ambiguous.value.candidates] == [9, 15, 21]
     store.delete("pill@test", datetime(2026, 11, 24, 14, 0, tzinfo=UTC))
     starts = [
         o.start.astimezone(UTC).hour
