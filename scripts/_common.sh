@@ -48,8 +48,10 @@ find_python() {
 ensure_venv() {
     if [ ! -x "$VENV/bin/python" ]; then
         say "creating the virtual environment in $VENV"
-        "$(find_python)" -m venv "$VENV"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        # A half-made environment would be taken as ready next time: remove it on failure.
+        "$(find_python)" -m venv "$VENV" &&
+            "$VENV/bin/python" -m pip install --quiet --upgrade pip ||
+            { rm -rf "$VENV"; echo "Creating $VENV failed; see above." >&2; exit 1; }
     fi
 }
 

@@ -1,6 +1,7 @@
 import os
 import stat
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -132,9 +133,16 @@ def test_a_folder_is_not_a_calendar(tmp_path):
         )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_unreadable_file_says_so(make_store):
+def test_unreadable_file_says_so(make_store, monkeypatch):
     store = make_store(SERIES)
-    store.path.chmod(0)
-    with pytest.raises(CalendarFileError, match="permission"):
+    real_open = Path.open
+
+    def denied(self, *args, **kwargs):
+        if self == store.storage.target:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", denied)  # a chmod would not stop root, who runs CI
+    with pytest.raises(CalendarFileError, match="permission to read it was denied") as denial:
         store.occurrences(date(2026, 11, 1), date(2026, 11, 30))
+    assert "read and write access" in str(denial.value)
