@@ -228,7 +228,7 @@ class CalendarDocument:
         recurring = self.recurring_uids()
         durations = self._durations()
         found: list[Occurrence] = []
-        for calendar in calendars:
+        for calendar in (part for whole in calendars for part in _split_shared_uids(whole)):
             for component in self._expand(calendar, start, end):
                 occurrence = occurrence_of(component, zone, recurring)
                 if occurrence is None:
@@ -300,6 +300,32 @@ class CalendarDocument:
                     _one_line(error),
                 )
         return found
+
+
+def _split_shared_uids(calendar: Component) -> list[Component]:
+    """recurring_ical_events shows only one of several events that wrongly share a UID in
+    one calendar; each further one is expanded from a calendar of its own."""
+    seen: set[str] = set()
+    kept: list[Component] = []
+    extra: list[Component] = []
+    for component in calendar.subcomponents:
+        if name_of(component) == "VEVENT" and "RECURRENCE-ID" not in component:
+            uid = str(component.get("UID", ""))
+            if uid in seen:
+                extra.append(component)
+                continue
+            seen.add(uid)
+        kept.append(component)
+    if not extra:
+        return [calendar]
+    zones = [c for c in calendar.subcomponents if name_of(c) == "VTIMEZONE"]
+    parts: list[Component] = []
+    for members in (kept, *([*zones, event] for event in extra)):
+        part = Calendar()
+        part.update(calendar)  # calendar properties such as X-WR-TIMEZONE apply to each part
+        part.subcomponents = list(members)
+        parts.append(part)
+    return parts
 
 
 def occurrence_of(

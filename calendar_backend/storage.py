@@ -91,15 +91,6 @@ class CalendarStorage:
             ) from error
         return Snapshot(data, _fingerprint(data, status))
 
-    def current_fingerprint(self) -> Fingerprint | None:
-        """The file's fingerprint now, None if it is gone."""
-        try:
-            return self.read().fingerprint
-        except CalendarFileError:
-            if not self.target.exists():
-                return None
-            raise
-
     def create(self, data: bytes) -> Snapshot:
         """Write a new file that must not exist yet (permissions from the umask). Never
         through a link that points nowhere: its target may be a drive that is not mounted."""

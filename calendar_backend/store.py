@@ -468,15 +468,16 @@ class CalendarStore:
         removed: list[bytes],
         occurrence: Occurrence,
     ) -> PlannedEdit:
-        if document.event_members(uid):
-            raise CannotUndoError(f"an event with UID {uid} exists again")
+        if any(chunk.rstrip(b"\r\n") in document.data for chunk in removed):
+            raise CannotUndoError(f"{occurrence.title!r} is in the calendar again")
         text = b"".join(
             chunk if chunk.endswith(b"\n") else chunk + document.newline for chunk in removed
         )
         data = apply_splices(document.data, self._creation_splices(document, b"", text))
+        present = len(document.event_members(uid))
 
         def check(result: CalendarDocument) -> bool:
-            return len(result.event_members(uid)) == len(removed)
+            return len(result.event_members(uid)) == present + len(removed)
 
         change = Change("restored", occurrence, f"restored {occurrence.title!r}")
         return PlannedEdit(data, change, uid, check)
@@ -586,10 +587,11 @@ def _exdate_line(master: PlacedComponent, recurrence_id: datetime | date) -> byt
 
 
 def _same_instant(left: datetime | date, right: datetime | date) -> bool:
+    """Whether two RECURRENCE-IDs name the same instance (floating ones by wall time)."""
     if isinstance(left, datetime) and isinstance(right, datetime):
-        if (left.tzinfo is None) != (right.tzinfo is None):
+        if left.tzinfo is None or right.tzinfo is None:
             return left.replace(tzinfo=None) == right.replace(tzinfo=None)
-        return left == right
+        return left.astimezone(UTC) == right.astimezone(UTC)
     return _as_date(left) == _as_date(right) and not (
         isinstance(left, datetime) or isinstance(right, datetime)
     )

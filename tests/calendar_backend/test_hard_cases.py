@@ -28,6 +28,8 @@ TWO_EVENTS_ONE_UID = ics(
 
 def test_deleting_one_of_two_events_that_share_a_uid_keeps_the_other(make_store):
     store = make_store(TWO_EVENTS_ONE_UID)
+    listed = [o.title for o in store.occurrences(date(2026, 11, 24), date(2026, 11, 25))]
+    assert listed == ["Zahnarzt", "Friseur"]
     with pytest.raises(AmbiguousEventError, match="share one UID"):
         store.delete("same@x")
     assert store.path.read_bytes() == TWO_EVENTS_ONE_UID
@@ -35,6 +37,11 @@ def test_deleting_one_of_two_events_that_share_a_uid_keeps_the_other(make_store)
     data = store.path.read_bytes()
     assert b"SUMMARY:Zahnarzt" not in data
     assert b"SUMMARY:Friseur" in data
+    # Undone after another program touched the file: the twin does not block the restore.
+    store.path.write_bytes(data.replace(b"PRODID:x", b"PRODID:y"))
+    store.undo()
+    titles = [o.title for o in store.occurrences(date(2026, 11, 24), date(2026, 11, 25))]
+    assert "Zahnarzt" in titles and b"PRODID:y" in store.path.read_bytes()
 
 
 def test_same_uid_in_two_calendars_of_one_file(make_store):
