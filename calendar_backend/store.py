@@ -548,10 +548,9 @@ class CalendarStore:
                 raise CannotUndoError(f"the series {uid} no longer has that exception")
             start = master.raw.start + at
             splices.append(Splice(start, start + len(exdate_line), b""))
-        data = apply_splices(document.data, splices)
         if overrides:
-            restored = CalendarDocument(self.path, data, None)
-            data = apply_splices(data, self._creation_splices(restored, b"", b"".join(overrides)))
+            splices += self._creation_splices(document, b"", b"".join(overrides))
+        data = apply_splices(document.data, splices)
         day = _as_date(target.start)
         zone = self.zone
 
