@@ -1,0 +1,117 @@
+"""The call language: the prompt the model reads, the completion it writes, its grammar, and a
+strict parser for what comes back.
+
+A completion is one functional token, the argument phrases copied from the utterance in
+parentheses, and the end token::
+
+    <unused1>(" Zahnarzt"," nächsten Freitag"," halb drei","")<unused0>
+
+Each phrase is written with one leading space inside its quotes, so that its words tokenize as
+they do in the utterance (which makes copying easy for the model); a phrase the utterance does
+not contain is `""`. Phrases never contain a double quote or a line break: `prompt()` removes
+those from the utterance first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.nlu.functions import END_TOKEN, FUNCTIONS, FUNCTIONS_BY_NAME, FUNCTIONS_BY_TOKEN
+
+PROMPT_TEMPLATE = "Query: {text}\nCall:"
+MAX_PHRASE_CHARS = 120
+MAX_CALL_TOKENS = 96
+"""Enough for the longest valid call; generation is cut there."""
+
+_FORBIDDEN_IN_TEXT = re.compile(r'["\u201c\u201d\u201e\r\n\t]+')
+_SPACES = re.compile(r"\s+")
+
+
+class MalformedCallError(ValueError):
+    """The model's output is not a valid call."""
+
+
+@dataclass(frozen=True)
+class RawCall:
+    """What the model chose and the phrases it copied, not yet resolved."""
+
+    function: str
+    phrases: dict[str, str | None]
+    """Parameter name → phrase as copied (stripped), or None when not given."""
+    text: str
+    """The raw completion, functional tokens included."""
+
+
+def clean_utterance(text: str) -> str:
+    """The utterance as the model sees it: no quotes or line breaks, single spaces."""
+    return _SPACES.sub(" ", _FORBIDDEN_IN_TEXT.sub(" ", text)).strip()
+
+
+def prompt(text: str) -> str:
+    return PROMPT_TEMPLATE.format(text=clean_utterance(text))
+
+
+def render(function: str, phrases: dict[str, str | None]) -> str:
+    """The completion for a call; the inverse of `parse_call`."""
+    spec = FUNCTIONS_BY_NAME[function]
+    unknown = set(phrases) - {parameter.name for parameter in spec.parameters}
+    if unknown:
+        raise ValueError(f"{function} has no parameters {sorted(unknown)}")
+    arguments = []
+    for parameter in spec.parameters:
+        phrase = phrases.get(parameter.name)
+        if phrase is None or not phrase.strip():
+            arguments.append('""')
+            continue
+        cleaned = clean_utterance(phrase)
+        if len(cleaned) > MAX_PHRASE_CHARS:
+            raise ValueError(f"phrase longer than {MAX_PHRASE_CHARS} characters: {cleaned!r}")
+        arguments.append(f'" {cleaned}"')
+    return f"{spec.token}({','.join(arguments)}){END_TOKEN}"
+
+
+_PHRASE = re.compile(r'""|" ([^"\s]+(?: [^"\s]+)*)"')
+
+
+def parse_call(raw: str) -> RawCall:
+    """Read a completion strictly: anything but exactly one well-formed call is refused."""
+    text = raw.strip()
+    token_match = re.match(r"<unused\d+>", text)
+    if token_match is None or token_match.group() not in FUNCTIONS_BY_TOKEN:
+        raise MalformedCallError(f"no functional token at the start of {raw!r}")
+    spec = FUNCTIONS_BY_TOKEN[token_match.group()]
+    position = token_match.end()
+    if not text.startswith("(", position):
+        raise MalformedCallError(f"expected '(' after {spec.token} in {raw!r}")
+    position += 1
+    phrases: dict[str, str | None] = {}
+    for index, parameter in enumerate(spec.parameters):
+        if index and not text.startswith(",", position):
+            raise MalformedCallError(f"expected ',' before {parameter.name} in {raw!r}")
+        position += 1 if index else 0
+        phrase_match = _PHRASE.match(text, position)
+        if phrase_match is None:
+            raise MalformedCallError(f"bad {parameter.name} phrase in {raw!r}")
+        phrase = phrase_match.group(1)
+        if phrase is not None and len(phrase) > MAX_PHRASE_CHARS:
+            raise MalformedCallError(f"bad {parameter.name} phrase {phrase!r} in {raw!r}")
+        phrases[parameter.name] = phrase
+        position = phrase_match.end()
+    if text[position:] != f"){END_TOKEN}":
+        raise MalformedCallError(f"expected '){END_TOKEN}' at the end of {raw!r}")
+    return RawCall(function=spec.name, phrases=phrases, text=raw)
+
+
+def grammar() -> str:
+    """GBNF admitting exactly the completions `parse_call` accepts (phrase length aside)."""
+    rules = ["root ::= " + " | ".join(f"call-{index}" for index in range(len(FUNCTIONS)))]
+    for index, spec in enumerate(FUNCTIONS):
+        arguments = ' "," '.join("phrase" for _ in spec.parameters)
+        body = f'"(" {arguments} ")"' if arguments else '"()"'
+        rules.append(f'call-{index} ::= "{spec.token}" {body} "{END_TOKEN}"')
+    rules.append(
+        'phrase ::= "\\"\\"" | "\\" " word (" " word)* "\\""'
+    )
+    rules.append('word ::= [^" \\t\\n\\r]+')
+    return "\n".join(rules) + "\n"
