@@ -1,0 +1,158 @@
+"""Stage: raw call → resolved call. The copied phrases become ISO values relative to `now`, the
+function's defaults are filled in, and what is still needed is listed as missing.
+
+Policies (documented in the README too):
+- create_event: a time without a date means the next time that clock time comes (today if it is
+  still ahead, else tomorrow); a date without a time is an all-day event; the default length is
+  60 minutes for a timed event and one day for an all-day one. Title and date are required.
+- delete_event: needs a title or a day (or both).
+- list_events: no range said means today.
+- A phrase that was said but cannot be read (a date phrase that is no date) is missing, so the
+  assistant asks rather than guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from app.nlu.call_format import RawCall
+from app.nlu.functions import FUNCTIONS_BY_NAME, Parameter
+from app.temporal import (
+    DateRange,
+    resolve_date,
+    resolve_duration,
+    resolve_range,
+    resolve_time,
+)
+
+ArgumentValue = str | date | time | int | None
+
+DEFAULT_MINUTES = 60
+ALL_DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class ResolvedCall:
+    """A call with values instead of phrases, per ../shared/INTERFACE.md's `parse` table."""
+
+    function: str
+    language: str
+    arguments: dict[str, ArgumentValue]
+    missing: tuple[str, ...] = ()
+    raw: RawCall | None = field(default=None, compare=False)
+
+    def text(self, name: str) -> str | None:
+        value = self.arguments.get(name)
+        return value if isinstance(value, str) else None
+
+    def day(self, name: str) -> date | None:
+        value = self.arguments.get(name)
+        return value if isinstance(value, date) else None
+
+    def clock(self, name: str) -> time | None:
+        value = self.arguments.get(name)
+        return value if isinstance(value, time) else None
+
+    def minutes(self, name: str) -> int | None:
+        value = self.arguments.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def arguments_json(self) -> dict[str, Any]:
+        return {name: _json_value(value) for name, value in self.arguments.items()}
+
+
+def resolve_call(raw: RawCall, language: str, now: datetime) -> ResolvedCall:
+    """Resolve every phrase of `raw`, then apply the function's defaults and requirements."""
+    spec = FUNCTIONS_BY_NAME[raw.function]
+    phrases = {name: phrase for name, phrase in raw.phrases.items() if phrase}
+    unreadable: list[str] = []
+    arguments: dict[str, ArgumentValue] = {}
+    for parameter in spec.parameters:
+        phrase = phrases.get(parameter.name)
+        resolved = _resolve_parameter(parameter, phrase, phrases, language, now, arguments)
+        arguments.update(resolved)
+        if phrase is not None and all(value is None for value in resolved.values()):
+            unreadable.extend(resolved)
+    call = ResolvedCall(raw.function, language, arguments, raw=raw)
+    return apply_policy(call, now, unreadable=tuple(unreadable))
+
+
+def apply_policy(
+    call: ResolvedCall, now: datetime, *, unreadable: tuple[str, ...] = ()
+) -> ResolvedCall:
+    """Fill in the defaults and list what is missing (see the module's docstring)."""
+    arguments = dict(call.arguments)
+    missing = list(unreadable)
+    if call.function == "create_event":
+        start_time = call.clock("time")
+        if arguments.get("date") is None and start_time is not None and "date" not in missing:
+            today = now.date()
+            arguments["date"] = today if start_time > now.time() else today + timedelta(days=1)
+        if arguments.get("duration_minutes") is None and "duration_minutes" not in missing:
+            arguments["duration_minutes"] = (
+                DEFAULT_MINUTES if start_time is not None else ALL_DAY_MINUTES
+            )
+        if start_time is None and "time" not in missing:
+            minutes = call.minutes("duration_minutes")
+            if minutes is not None and minutes % ALL_DAY_MINUTES:
+                # "eine Stunde" without a clock time: the event cannot be all-day.
+                missing.append("time")
+        for required in ("title", "date"):
+            if arguments.get(required) is None and required not in missing:
+                missing.append(required)
+    elif call.function == "delete_event":
+        if arguments.get("title") is None and arguments.get("date") is None and not missing:
+            missing.append("title")
+    elif call.function == "list_events" and not missing and arguments.get("start_date") is None:
+        arguments["start_date"] = arguments["end_date"] = now.date()
+    return ResolvedCall(
+        call.function, call.language, arguments, tuple(dict.fromkeys(missing)), raw=call.raw
+    )
+
+
+def _resolve_parameter(
+    parameter: Parameter,
+    phrase: str | None,
+    phrases: dict[str, str],
+    language: str,
+    now: datetime,
+    resolved_so_far: dict[str, ArgumentValue],
+) -> dict[str, ArgumentValue]:
+    name = parameter.name
+    match parameter.kind:
+        case "text":
+            return {name: clean_title(phrase) if phrase else None}
+        case "date":
+            return {name: resolve_date(phrase, language, now) if phrase else None}
+        case "time":
+            hint = " ".join(text for key, text in phrases.items() if key != name)
+            return {name: resolve_time(phrase, language, hint) if phrase else None}
+        case "duration":
+            start = resolved_so_far.get("time")
+            start_time = start if isinstance(start, time) else None
+            minutes = resolve_duration(phrase, language, start_time) if phrase else None
+            return {f"{name}_minutes": minutes}
+        case "range":
+            span: DateRange | None = resolve_range(phrase, language, now) if phrase else None
+            return {
+                "start_date": span.start if span else None,
+                "end_date": span.end if span else None,
+            }
+
+
+def clean_title(phrase: str) -> str | None:
+    """The title as said, with a capital first letter when a recogniser wrote it lower case."""
+    title = " ".join(phrase.split()).strip(" .,;:!?")
+    if not title:
+        return None
+    return title[0].upper() + title[1:] if title.islower() else title
+
+
+def _json_value(value: ArgumentValue) -> Any:
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
