@@ -11,6 +11,8 @@ from app.temporal.lexicon import canonical, vocabulary
 _START = r"(?<!\S)"
 _END = r"(?!\S)"
 _H = r"(\d{1,2})"
+_NOT_A_LENGTH = r"(?! (?:_hour|_minute|_day|_week|_month|_year|_quarterhour)(?!\S))"
+_HOUR = _H + _NOT_A_LENGTH
 _CLOCK = r"(?:_oclock|_h)"
 _MINUTE = r"(?: _minute)?"
 
@@ -48,9 +50,9 @@ _COLON = _pattern(r"(\d{1,2}):(\d{2})")
 _DOT_WITH_CUE = re.compile(r"(?:(?<=_at )|(?<=_from ))(\d{1,2})\.(\d{2})(?!\S)")
 _DOT_WITH_CLOCK = _pattern(r"(\d{1,2})\.(\d{2}) " + _CLOCK)
 _CLOCK_THEN_MINUTES = _pattern(_H + " " + _CLOCK + r" (\d{1,2})")
-_MERIDIEM = _pattern(_H + r"(?: (\d{2}))? (?:_am|_pm)")
+_MERIDIEM = _pattern(_H + r"(?: (?:_and )?(\d{2}))? (?:_am|_pm)")
 _HOUR_CLOCK = _pattern(_H + r"\.? " + _CLOCK)
-_AT_HOUR = re.compile(r"(?<!\S)(?:_at|_from) " + _H + r"\.?(?: (\d{2}))?(?!\S)")
+_AT_HOUR = re.compile(r"(?<!\S)(?:_at|_from) " + _HOUR + r"\.?(?: (\d{2}))?(?!\S)")
 _WHOLE = re.compile(r"(?:_at )?" + _H + r"(?: (\d{2}))?")
 _PART = re.compile(r"(?<!\S)_part_(\w+)")
 _MERIDIEM_CUE = re.compile(r"(?<!\S)_(am|pm)(?!\S)")
@@ -60,16 +62,16 @@ def _relative_patterns(language: str) -> tuple[tuple[re.Pattern[str], str], ...]
     before = "(?:_before|_to)" if language == "en" else "_before"
     not_a_span = r"(?<!_from )"
     return (
-        (_pattern(_H + _MINUTE + f" {before} _half " + _H), "before_half"),
-        (_pattern(_H + _MINUTE + " _past _half " + _H), "past_half"),
-        (_pattern(r"_quarter _past " + _H), "quarter_past"),
-        (_pattern(f"_quarter {before} " + _H), "quarter_to"),
-        (_pattern(r"_half _past " + _H), "half_past"),
-        (_pattern(r"_threequarter " + _H), "three_quarter"),
-        (_pattern(r"_half " + _H), "half"),
-        (_pattern(r"_quarter " + _H), "quarter"),
-        (re.compile(_START + not_a_span + _H + _MINUTE + " _past " + _H + _END), "past"),
-        (re.compile(_START + not_a_span + _H + _MINUTE + f" {before} " + _H + _END), "to"),
+        (_pattern(_H + _MINUTE + f" {before} _half " + _HOUR), "before_half"),
+        (_pattern(_H + _MINUTE + " _past _half " + _HOUR), "past_half"),
+        (_pattern(r"_quarter _past " + _HOUR), "quarter_past"),
+        (_pattern(f"_quarter {before} " + _HOUR), "quarter_to"),
+        (_pattern(r"_half _past " + _HOUR), "half_past"),
+        (_pattern(r"_threequarter " + _HOUR), "three_quarter"),
+        (_pattern(r"_half " + _HOUR), "half"),
+        (_pattern(r"_quarter " + _HOUR), "quarter"),
+        (re.compile(_START + not_a_span + _H + _MINUTE + " _past " + _HOUR + _END), "past"),
+        (re.compile(_START + not_a_span + _H + _MINUTE + f" {before} " + _HOUR + _END), "to"),
     )
 
 
@@ -98,13 +100,49 @@ def _relative_clock(text: str, language: str) -> SaidClock | None:
             return _hour_before(hour_text, 15)
         if form == "past" and 1 <= minutes < 60:
             return _said(hour_text, minutes)
-        if form == "to" and 1 <= minutes <= 30:
+        # "ten to six" is 5:50, but "nine to eleven" a span: clock speak counts in fives.
+        if form == "to" and 1 <= minutes <= 30 and (minutes % 5 == 0 or "_minute" in match[0]):
             return _hour_before(hour_text, 60 - minutes)
     return None
 
 
+@dataclass(frozen=True)
+class ClockSpan:
+    """ "von 15 bis 17 Uhr", "between three and four pm": two clock times and their cues."""
+
+    start: SaidClock
+    end: SaidClock
+    start_cue: str | None
+    end_cue: str | None
+
+
+def clock_span(text: str, language: str) -> ClockSpan | None:
+    tokens = text.split()
+    if "_from" in tokens:
+        tokens = tokens[tokens.index("_from") + 1 :]
+    for index, token in enumerate(tokens):
+        if token not in ("_to", "_and") or index == 0:
+            continue
+        left, right = " ".join(tokens[:index]), " ".join(tokens[index + 1 :])
+        if _relative_clock(f"{left} {token} {right}", language) is not None and "_from" not in text:
+            return None  # "ten to six" is one clock time
+        start, end = _single_clock(left, language), _single_clock(right, language)
+        if start is None or end is None or start.hour > 24 or end.hour > 24:
+            return None
+        right_cue = day_part_cue(right)
+        return ClockSpan(start, end, day_part_cue(left) or right_cue, right_cue)
+    return None
+
+
 def said_clock(text: str, language: str) -> SaidClock | None:
-    """The clock time a canonical phrase says, without the am/pm decision."""
+    """The clock time a canonical phrase says, without the am/pm decision; the start of a span."""
+    span = clock_span(text, language)
+    if span is not None:
+        return span.start
+    return _single_clock(text, language)
+
+
+def _single_clock(text: str, language: str) -> SaidClock | None:
     if match := _COLON.search(text):
         return _said(match[1], int(match[2]))
     if match := _DOT_WITH_CLOCK.search(text) or _DOT_WITH_CUE.search(text):
@@ -162,10 +200,13 @@ def decide(said: SaidClock, cue: str | None) -> time | None:
 
 
 def resolve_canonical_time(text: str, language: str, hint_text: str = "") -> time | None:
+    span = clock_span(text, language)
+    if span is not None:
+        return decide(span.start, span.start_cue or day_part_cue(hint_text))
     cue = day_part_cue(text) or day_part_cue(hint_text)
     if "_midnight" in text.split():
         return time(0, 0)
-    said = said_clock(text, language)
+    said = _single_clock(text, language)
     if said is not None:
         return decide(said, cue)
     part = _PART.search(text)

@@ -93,9 +93,10 @@ _DOTTED_WITH_YEAR = _pattern(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\.?")
 _SLASHED_WITH_YEAR = _pattern(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})")
 _DOTTED = re.compile(r"(?<!\S)(?<!_at )(\d{1,2})\.(\d{1,2})(\.?)(?! (?:_oclock|_h)(?!\S))(?!\S)")
 _SLASHED = _pattern(r"(\d{1,2})/(\d{1,2})")
-_DAY_MONTH = _pattern(_NUM + r"\.? _m(\d{1,2})(?: (\d{4}))?")
-_MONTH_DAY = _pattern(r"_m(\d{1,2}) " + _NUM + r"\.?(?: (\d{4}))?")
-_HOLIDAY = _pattern(r"_hol(\d\d)-(\d\d)(?: (\d{4}))?")
+_YEAR = r"(?: (\d{4}|20 \d{2}))?"  # "2017", spoken "twenty seventeen" / "zwanzig siebzehn"
+_DAY_MONTH = _pattern(_NUM + r"\.? _m(\d{1,2})" + _YEAR)
+_MONTH_DAY = _pattern(r"_m(\d{1,2}) " + _NUM + r"\.?" + _YEAR)
+_HOLIDAY = _pattern(r"_hol(\d\d)-(\d\d)" + _YEAR)
 _ORDINAL_DAY = re.compile(r"(?<!\S)(?<!_at )(\d{1,2})\.(?! (?:_oclock|_h|_m\d+)(?!\S))(?!\S)")
 _WEEKDAY_IN_WEEK = _pattern(r"_d(\d) (_this|_next|_afternext|_last) _week")
 _WEEK_THEN_WEEKDAY = _pattern(r"(_this|_next|_afternext|_last) _week _d(\d)")
@@ -103,7 +104,7 @@ _WEEKDAY_IN_WEEKS = _pattern(r"_d(\d) _in (\d+) _week")
 _OFFSET_FROM_WEEKDAY = _pattern(
     r"(\d+) (_day|_week) (?:_from|_past) (_next |_this |_coming )?_d(\d)"
 )
-_OFFSET_FROM_RELATIVE = _pattern(r"(\d+) (_day|_week|_month|_year) (?:_from|_past) _rel(-?\d)")
+_OFFSET_FROM_RELATIVE = _pattern(r"(?:(\d+) )?(_day|_week|_month|_year) (?:_from|_past) _rel(-?\d)")
 _WEEKDAY_AFTER_NEXT = re.compile(r"(?<!\S)(?:_afternext _d(\d)|_d(\d) _afternext)(?!\S)")
 _MODIFIED_WEEKDAY = _pattern(r"(_next|_coming|_this|_last) _d(\d)")
 _WEEKDAY = _pattern(r"_d(\d)")
@@ -133,16 +134,17 @@ def _numeric(text: str, language: str, today: date) -> date | None:
     return None
 
 
+def _year(text: str | None) -> int | None:
+    return int(text.replace(" ", "")) if text else None
+
+
 def _named_month(text: str, today: date) -> date | None:
     if match := _DAY_MONTH.search(text):
-        year = int(match[3]) if match[3] else None
-        return day_and_month(int(match[1]), int(match[2]), year, today)
+        return day_and_month(int(match[1]), int(match[2]), _year(match[3]), today)
     if match := _MONTH_DAY.search(text):
-        year = int(match[3]) if match[3] else None
-        return day_and_month(int(match[2]), int(match[1]), year, today)
+        return day_and_month(int(match[2]), int(match[1]), _year(match[3]), today)
     if match := _HOLIDAY.search(text):
-        year = int(match[3]) if match[3] else None
-        return day_and_month(int(match[2]), int(match[1]), year, today)
+        return day_and_month(int(match[2]), int(match[1]), _year(match[3]), today)
     if match := _ORDINAL_DAY.search(text):
         return day_of_month(int(match[1]), today)
     return None
@@ -178,7 +180,8 @@ def _weekday(text: str, today: date) -> date | None:
 
 def _relative(text: str, today: date) -> date | None:
     if match := _OFFSET_FROM_RELATIVE.search(text):
-        return add_offset(today + timedelta(days=int(match[4])), int(match[1]), match[2])
+        amount = int(match[1]) if match[1] else 1  # "(a) week from today"
+        return add_offset(today + timedelta(days=int(match[3])), amount, match[2])
     if match := _RELATIVE_WITH_OFFSET.search(text):
         return add_offset(today + timedelta(days=int(match[1])), int(match[2]), match[3])
     if match := _RELATIVE.search(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from app.temporal.clock import SaidClock, day_part_cue, decide, said_clock
+from app.temporal.clock import SaidClock, clock_span, day_part_cue, decide, said_clock
 from app.temporal.lexicon import canonical
 
 _UNIT_MINUTES = {
@@ -17,7 +17,6 @@ _UNIT_MINUTES = {
     "_week": 10080.0,
 }
 _NUMBER = re.compile(r"^\d+(?:,\d+)?$")
-_SPAN = re.compile(r"(?:^|(?<= ))_from (.+?) _to (.+)$")
 _UNTIL = re.compile(r"(?:^|(?<= ))_to (.+)$")
 ALL_DAY_MINUTES = 1440
 
@@ -101,13 +100,9 @@ def resolve_canonical_duration(text: str, language: str, start: time | None) -> 
     tokens = text.split()
     if "_allday" in tokens:
         return ALL_DAY_MINUTES
-    if span := _SPAN.search(text):
-        first = said_clock(span[1], language)
-        last = said_clock(span[2], language)
-        if first is not None and last is not None:
-            start_time = decide(first, day_part_cue(span[1]) or day_part_cue(span[2]))
-            if start_time is not None:
-                return _between(start_time, last, day_part_cue(span[2]))
+    if span := clock_span(text, language):
+        start_time = decide(span.start, span.start_cue)
+        return _between(start_time, span.end, span.end_cue) if start_time is not None else None
     if until := _UNTIL.search(text):
         end = said_clock(until[1], language)
         if end is not None:

@@ -55,6 +55,7 @@ class Vocabulary:
     one_and_a_half: frozenset[str]
     and_a_half_suffix: str
     indefinite_articles: frozenset[str]
+    thousand_in_word: str
     weekday_with_part_of_day: bool
     length_adjectives: dict[str, str]
     length_adjective_endings: tuple[str, ...]
@@ -116,6 +117,7 @@ def vocabulary(language: str) -> Vocabulary:
         one_and_a_half=frozenset(numbers["one_and_a_half"]),
         and_a_half_suffix=numbers["and_a_half_suffix"],
         indefinite_articles=frozenset(numbers["indefinite_articles"]),
+        thousand_in_word=numbers["thousand_in_word"],
         weekday_with_part_of_day=compounds["weekday_with_part_of_day"],
         length_adjectives=dict(compounds["length_adjectives"]),
         length_adjective_endings=tuple(compounds["length_adjective_endings"]),
@@ -139,6 +141,16 @@ def vocabulary(language: str) -> Vocabulary:
 def _cardinal(word: str, vocab: Vocabulary) -> int | None:
     if word in vocab.cardinals:
         return vocab.cardinals[word]
+    thousand = vocab.thousand_in_word
+    if thousand and thousand in word:  # "zweitausendsiebzehn", "zweitausendundsiebzehn"
+        head, _, tail = word.partition(thousand)
+        thousands = 1 if head in ("", "ein") else _cardinal(head, vocab)
+        if vocab.compound_joiner:
+            tail = tail.removeprefix(vocab.compound_joiner)
+        rest = 0 if tail == "" else _cardinal(tail, vocab)
+        if thousands is None or rest is None:
+            return None
+        return thousands * 1000 + rest
     joiner = vocab.compound_joiner
     if joiner and joiner in word:
         unit, _, tens = word.partition(joiner)
@@ -213,9 +225,11 @@ def _weekday_compound(word: str, vocab: Vocabulary) -> str | None:
 
 
 def _prepare(text: str, language: str) -> str:
-    text = _fold(text).replace("\u2019", "'").replace("'", "")
+    text = _fold(text).replace("\u2019", "'")
+    text = re.sub(r"\b([ap])\.\s?m\b\.?", r" _\1m ", text)  # "p. m.", "a.m."
     if language == "en":
-        text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)
+        text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "today's"
+    text = text.replace("'", "")
     text = _SPLIT_CLOCK_SUFFIX.sub(r" \1", text)
     text = _KEEP_CHARACTERS.sub(" ", text)
     text = _LETTER_HYPHEN.sub(" ", text)
@@ -279,7 +293,11 @@ def _word_token(words: list[str], index: int, vocab: Vocabulary) -> str | None:
     if adjective is not None:
         # "90-minütig" arrives as "90", "minütig".
         return adjective.removeprefix("1 ") if previous.isdigit() else adjective
-    return _weekday_compound(word, vocab)
+    compound = _weekday_compound(word, vocab)
+    if compound is None and vocab.language == "en" and word.endswith("s") and len(word) > 3:
+        singular = [*words[:index], word[:-1], *words[index + 1 :]]  # "tomorrows", "mondays"
+        return _word_token(singular, index, vocab)
+    return compound
 
 
 def _merge_tens(tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -293,6 +311,34 @@ def _merge_tens(tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
                 merged[-1] = (total, True)
                 continue
         merged.append((token, spelled))
+    return merged
+
+
+def _merge_hundreds_and_thousands(tokens: list[str]) -> list[str]:
+    """ "2 _thousand _and 17" -> "2017"; clock speak "6 _hundred _and 45" -> "6:45"."""
+    merged: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token.isdigit() and following in ("_thousand", "_hundred"):
+            rest_index = index + 2
+            if rest_index < len(tokens) and tokens[rest_index] == "_and":
+                rest_index += 1
+            rest = 0
+            if rest_index < len(tokens) and tokens[rest_index].isdigit():
+                rest = int(tokens[rest_index])
+                rest_index += 1
+            if following == "_thousand":
+                merged.append(str(int(token) * 1000 + rest))
+            elif int(token) <= 24 and rest < 60:
+                merged.append(f"{int(token)}:{rest:02d}")
+            else:
+                merged.append(str(int(token) * 100 + rest))
+            index = rest_index
+            continue
+        merged.append(token)
+        index += 1
     return merged
 
 
@@ -318,4 +364,4 @@ def canonical(text: str, language: str) -> str:
         tokens.extend((part, spelled) for part in token.split())
     if language == "en":
         tokens = _merge_tens(tokens)
-    return " ".join(token for token, _ in tokens)
+    return " ".join(_merge_hundreds_and_thousands([token for token, _ in tokens]))

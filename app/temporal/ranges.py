@@ -26,8 +26,8 @@ def _pattern(body: str) -> re.Pattern[str]:
 
 _UNTIL = re.compile(r"^(?:_at )?_to (.+)$")
 _NEXT_COUNT = _pattern(r"_next (\d+) (_day|_week)")
-_WEEK = _pattern(r"(_this|_next|_coming|_afternext|_last)? ?_week")
-_WEEKEND = _pattern(r"(_this|_next|_coming|_last)? ?_weekend")
+_WEEK = _pattern(r"(?:(_this|_next|_coming|_afternext|_last) )?_week( _afternext)?")
+_WEEKEND = _pattern(r"(?:(_this|_next|_coming|_afternext|_last) )?_weekend( _afternext)?")
 _MONTH = _pattern(r"(_this|_next|_coming|_last) _month")
 _YEAR = _pattern(r"(_this|_next|_coming|_last) _year")
 _NAMED_MONTH = _pattern(r"_m(\d{1,2})(?: (\d{4}))?")
@@ -70,19 +70,24 @@ def _named_span(text: str, today: date) -> DateRange | None:
         count = int(match[1]) * (7 if match[2] == "_week" else 1)
         return DateRange(today, today + timedelta(days=count - 1)) if count > 0 else None
     if match := _WEEKEND.search(text):
+        modifier = "_afternext" if match[2] else match[1]
         saturday = monday_of(today) + timedelta(days=5)
-        if match[1] == "_last":
+        if modifier in (None, "_this"):
+            return DateRange(max(saturday, today), saturday + timedelta(days=1))
+        if modifier == "_last":
             saturday -= timedelta(weeks=1)
-        elif match[1] in ("_next", "_coming") and today.weekday() >= 5:
-            saturday += timedelta(weeks=1)
-        return DateRange(
-            max(saturday, today) if match[1] != "_last" else saturday, saturday + timedelta(days=1)
-        )
+        else:  # the coming one, or the one after it
+            if today.weekday() >= 5:
+                saturday += timedelta(weeks=1)
+            if modifier == "_afternext":
+                saturday += timedelta(weeks=1)
+        return DateRange(saturday, saturday + timedelta(days=1))
     if match := _WEEK.search(text):
+        modifier = "_afternext" if match[2] else match[1]
         monday = monday_of(today)
-        if match[1] in (None, "_this"):
+        if modifier in (None, "_this"):
             return DateRange(today, monday + timedelta(days=6))
-        weeks = {"_next": 1, "_coming": 1, "_afternext": 2, "_last": -1}[match[1]]
+        weeks = {"_next": 1, "_coming": 1, "_afternext": 2, "_last": -1}[modifier]
         start = monday + timedelta(weeks=weeks)
         return DateRange(start, start + timedelta(days=6))
     if match := _MONTH.search(text):
