@@ -1,0 +1,195 @@
+"""The training-data generator: deterministic, copyable phrases, parseable completions, a clean
+held-out split, every function and language, a sane share of out-of-domain records."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from app.nlu.call_format import parse_call
+from training.data.__main__ import build
+from training.data.compose import Style, compose
+from training.data.generate import split_templates
+from training.data.values import NotApplicableError, generate
+from training.data.vocabulary import LANGUAGES, ValueForm, templates, vocabulary
+
+SEED = 7
+TRAIN_SIZE = 1200
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("training")
+    build(out, SEED, TRAIN_SIZE, 0.2, verify=True)
+    return out
+
+
+def test_same_seed_same_bytes(built: Path, tmp_path: Path) -> None:
+    build(tmp_path, SEED, TRAIN_SIZE, 0.2, verify=True)
+    for name in ("train.jsonl", "heldout.jsonl", "massive_dev_en.jsonl", "massive_dev_de.jsonl"):
+        if (built / name).exists():
+            assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_other_seed_other_data(built: Path, tmp_path: Path) -> None:
+    build(tmp_path, SEED + 1, TRAIN_SIZE, 0.2, verify=True)
+    assert (tmp_path / "train.jsonl").read_bytes() != (built / "train.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["train.jsonl", "heldout.jsonl"])
+def test_phrases_are_substrings_and_completions_parse(built: Path, name: str) -> None:
+    records = read(built / name)
+    assert records
+    for record in records:
+        call = parse_call(record["completion"])
+        assert call.function == record["function"]
+        for parameter, phrase in record["phrases"].items():
+            if phrase is None:
+                assert call.phrases[parameter] is None
+            else:
+                assert phrase in record["text"], record
+                assert call.phrases[parameter] == " ".join(phrase.split())
+        datetime.strptime(record["now"], "%Y-%m-%dT%H:%M")
+
+
+def test_massive_dev_files_keep_spans_in_the_utterance(built: Path) -> None:
+    for language in ("en", "de"):
+        path = built / f"massive_dev_{language}.jsonl"
+        if not path.exists():
+            pytest.skip("../shared/data/massive is absent")
+        records = read(path)
+        assert len(records) == 280
+        assert {record["function"] for record in records} == {
+            "create_event",
+            "delete_event",
+            "list_events",
+        }
+        for record in records:
+            for phrase in record["phrases"].values():
+                assert phrase is None or phrase in record["text"]
+            if record["event_name"] is not None:
+                assert record["event_name"] in record["text"]
+
+
+def test_heldout_templates_never_in_train(built: Path) -> None:
+    train_templates = {record["template"] for record in read(built / "train.jsonl")}
+    heldout_templates = {record["template"] for record in read(built / "heldout.jsonl")}
+    assert heldout_templates
+    assert not train_templates & heldout_templates
+    split = split_templates(SEED)
+    for key, group in split.heldout.items():
+        assert 2 <= len(group) < len(split.train[key]), key
+
+
+def test_heldout_texts_not_in_train(built: Path) -> None:
+    train_texts = {record["text"] for record in read(built / "train.jsonl")}
+    calendar = [r for r in read(built / "heldout.jsonl") if r["function"] != "none"]
+    assert not [r["text"] for r in calendar if r["text"] in train_texts]
+
+
+@pytest.mark.parametrize("name", ["train.jsonl", "heldout.jsonl"])
+def test_every_function_and_language(built: Path, name: str) -> None:
+    seen = Counter((r["language"], r["function"]) for r in read(built / name))
+    for language in LANGUAGES:
+        for function in ("create_event", "delete_event", "list_events", "none"):
+            assert seen[language, function] >= 20, (language, function, seen)
+
+
+def test_none_share(built: Path) -> None:
+    records = read(built / "train.jsonl")
+    assert len(records) == TRAIN_SIZE
+    share = sum(record["function"] == "none" for record in records) / len(records)
+    assert 0.18 <= share <= 0.27
+
+
+def test_template_counts() -> None:
+    for language in LANGUAGES:
+        table = templates(language)
+        assert len(table["create_event"]) >= 40
+        assert len(table["delete_event"]) >= 30
+        assert len(table["list_events"]) >= 30
+        assert len(table["none"]) >= 80
+
+
+THURSDAY = datetime(2026, 3, 26, 10, 0)
+
+
+def form(language: str, kind: str, phrase: str) -> ValueForm:
+    return next(f for f in vocabulary(language).forms[kind] if f.phrase == phrase)
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "phrase", "expected"),
+    [
+        ("de", "date", "übermorgen", "2026-03-28"),
+        ("de", "date", "in einer Woche", "2026-04-02"),
+        ("en", "date", "tomorrow", "2026-03-27"),
+        ("de", "duration", "anderthalb Stunden", 90),
+        ("en", "duration", "half an hour", 30),
+        ("de", "range", "nächste Woche", ("2026-03-30", "2026-04-05")),
+        ("de", "range", "diese Woche", ("2026-03-26", "2026-03-29")),
+        ("en", "range", "this weekend", ("2026-03-28", "2026-03-29")),
+        ("en", "range", "next month", ("2026-04-01", "2026-04-30")),
+        ("en", "range", "this month", ("2026-03-26", "2026-03-31")),
+    ],
+)
+def test_fixed_values(language: str, kind: str, phrase: str, expected: object) -> None:
+    value = generate(form(language, kind, phrase), vocabulary(language), THURSDAY, random.Random(1))
+    assert value.phrase == phrase
+    assert value.resolved == expected
+
+
+def test_weekday_values_follow_the_policy() -> None:
+    vocab = vocabulary("de")
+    rng = random.Random(3)
+    for _ in range(50):
+        value = generate(form("de", "date", "nächsten {weekday}"), vocab, THURSDAY, rng)
+        day = datetime.fromisoformat(str(value.resolved)).date()
+        assert 1 <= (day - THURSDAY.date()).days <= 7
+        assert vocab.weekdays[day.weekday()] in value.phrase
+        value = generate(form("de", "date", "{weekday} nächster Woche"), vocab, THURSDAY, rng)
+        day = datetime.fromisoformat(str(value.resolved)).date()
+        assert datetime(2026, 3, 30).date() <= day <= datetime(2026, 4, 5).date()
+    sunday = datetime(2026, 3, 29, 10, 0)
+    with pytest.raises(NotApplicableError):
+        generate(form("de", "date", "diesen {weekday}"), vocab, sunday, rng)
+
+
+def test_time_values_say_what_they_mean() -> None:
+    vocab = vocabulary("de")
+    rng = random.Random(5)
+    half = form("de", "time", "halb {h_word}")
+    for _ in range(30):
+        value = generate(half, vocab, THURSDAY, rng)
+        hour_said = vocab.cardinals.index(value.phrase.split()[1])
+        hour, minute = map(int, str(value.resolved).split(":"))
+        assert minute == 30
+        assert hour % 12 == (hour_said - 1) % 12
+
+
+def test_until_duration_needs_a_start() -> None:
+    until = form("de", "duration", "bis {h} Uhr")
+    with pytest.raises(NotApplicableError):
+        generate(until, vocabulary("de"), THURSDAY, random.Random(2))
+    value = generate(
+        until, vocabulary("de"), THURSDAY, random.Random(2), start_minutes=14 * 60 + 30
+    )
+    end_hour = int(value.phrase.split()[1])
+    assert value.resolved == end_hour * 60 - (14 * 60 + 30)
+
+
+def test_asr_style_lowercases_and_keeps_phrases_copyable() -> None:
+    template = next(t for t in templates("de")["create_event"] if "{duration}" in t.text)
+    utterance = compose(template, vocabulary("de"), THURSDAY, random.Random(4), Style(asr=True))
+    assert utterance.text == utterance.text.lower()
+    assert "?" not in utterance.text
+    assert all(phrase in utterance.text for phrase in utterance.phrases.values())

@@ -1,0 +1,208 @@
+"""Fill a template with values: the utterance, the phrases to copy, and their resolved values.
+
+Phrases are tracked through every edit of the text (fillers, capitalisation, ASR-style lower
+case without punctuation), so each phrase is exactly the substring the model must copy.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from training.data.values import NotApplicableError, Resolved, Value, generate
+from training.data.vocabulary import Template, Title, ValueForm, Vocabulary, none_values
+
+PLACEHOLDER = re.compile(r"\{(\w+)(!?)(?::(\w+))?\}")
+_OPEN, _CLOSE = "\x01", "\x02"
+_MARKED = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
+SLOT_OF_KIND = {
+    "title": "title",
+    "date": "date",
+    "time": "time",
+    "duration": "duration",
+    "range": "range",
+}
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    phrases: dict[str, str]
+    """Slot name (title, date, time, duration, range) → the phrase as it occurs in `text`."""
+    resolved: dict[str, Resolved]
+    forms: dict[str, str]
+    values: dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the template is said: which optional pieces are left out, fillers, ASR style."""
+
+    drop: frozenset[str] = frozenset()
+    filler_start: str = ""
+    filler_end: str = ""
+    asr: bool = False
+
+
+def _title_text(title: Title, variant: str | None, vocab: Vocabulary) -> tuple[str, str]:
+    """(words said before the title, title) for a `{title:variant}` placeholder."""
+    if variant in ("acc", "nom", "dat"):
+        return vocab.articles[variant].get(title.gender, ""), title.text
+    if variant == "at":
+        return title.at, title.text
+    return "", title.text
+
+
+def _pick_title(template: str, vocab: Vocabulary, rng: random.Random) -> Title:
+    variants = {
+        match.group(3) for match in PLACEHOLDER.finditer(template) if match.group(1) == "title"
+    }
+    candidates = [
+        title
+        for title in vocab.titles
+        if ("at" not in variants or title.at)
+        and ("see" not in variants or title.see)
+        and (not variants & {"acc", "nom", "dat"} or title.gender)
+    ]
+    return rng.choice(candidates)
+
+
+def _pick_value(
+    kind: str,
+    vocab: Vocabulary,
+    now: datetime,
+    rng: random.Random,
+    start_minutes: int | None = None,
+    morning: bool = False,
+) -> Value:
+    forms: tuple[ValueForm, ...] = vocab.forms[kind]
+    for _ in range(50):
+        form = rng.choice(forms)
+        try:
+            value = generate(form, vocab, now, rng, start_minutes)
+        except NotApplicableError:
+            continue
+        if morning and kind == "time" and str(value.resolved) >= "12:00":
+            continue
+        return value
+    raise RuntimeError(f"no {kind} value could be generated for {now}")
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"[\w'-]+", text)
+    return match.group() if match else ""
+
+
+def compose(
+    template: Template,
+    vocab: Vocabulary,
+    now: datetime,
+    rng: random.Random,
+    style: Style,
+) -> Utterance:
+    text = template.text
+    placeholders = list(PLACEHOLDER.finditer(text))
+    required = {match.group(1) for match in placeholders if match.group(2)}
+    slots = {match.group(1) for match in placeholders} - (style.drop - required)
+    values: dict[str, Value] = {}
+    if "date" in slots:
+        values["date"] = _pick_value("date", vocab, now, rng)
+    if "time" in slots:
+        morning = "date" in values and values["date"].morning
+        values["time"] = _pick_value("time", vocab, now, rng, morning=morning)
+    if "duration" in slots:
+        start = None
+        if "time" in values:
+            hour, minute = str(values["time"].resolved).split(":")
+            start = int(hour) * 60 + int(minute)
+        values["duration"] = _pick_value("duration", vocab, now, rng, start_minutes=start)
+    if "range" in slots:
+        values["range"] = _pick_value("range", vocab, now, rng)
+    title = _pick_title(text, vocab, rng) if "title" in slots else None
+
+    order: list[str] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        name, variant = match.group(1), match.group(3)
+        if name not in slots:
+            return ""
+        order.append(name)
+        if name == "title":
+            assert title is not None
+            lead, phrase = _title_text(title, variant, vocab)
+        else:
+            value = values[name]
+            lead = value.bare if variant == "bare" else value.prep
+            phrase = value.phrase
+        return f"{lead} {_OPEN}{phrase}{_CLOSE}" if lead else f"{_OPEN}{phrase}{_CLOSE}"
+
+    text = PLACEHOLDER.sub(substitute, text)
+    if len(order) != len(set(order)):
+        raise ValueError(f"template repeats a placeholder: {template.text!r}")
+    text = _tidy(text)
+    text = _add_fillers(text, style, vocab)
+    if style.asr:
+        text = _asr_style(text)
+    phrases = dict(zip(order, _MARKED.findall(text), strict=True))
+    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    resolved: dict[str, Resolved] = {name: value.resolved for name, value in values.items()}
+    if title is not None:
+        resolved["title"] = phrases["title"]
+    for phrase in phrases.values():
+        if phrase not in text:
+            raise AssertionError(f"phrase {phrase!r} is not in {text!r}")
+    return Utterance(
+        text=text,
+        phrases=phrases,
+        resolved=resolved,
+        forms={name: value.form for name, value in values.items()},
+        values=values,
+    )
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([,.?!:])", r"\1", text)
+    text = re.sub(r"[,:]+([,.?!:])", r"\1", text)
+    text = re.sub(r"^[\s,.:]+", "", text)
+    return text.strip()
+
+
+def _capitalise_start(text: str) -> str:
+    index = 1 if text.startswith(_OPEN) else 0
+    return text[:index] + text[index : index + 1].upper() + text[index + 1 :]
+
+
+def _add_fillers(text: str, style: Style, vocab: Vocabulary) -> str:
+    if style.filler_end and not text.endswith("?"):
+        match = re.search(r"[.!]$", text)
+        if match:
+            text = text[: match.start()] + style.filler_end + text[match.start() :]
+        else:
+            text += style.filler_end
+    if not style.filler_start:
+        return _capitalise_start(text)
+    if not text.startswith(_OPEN) and _first_word(text) not in vocab.keep_case:
+        text = text[:1].lower() + text[1:]
+    return style.filler_start + text
+
+
+def _asr_style(text: str) -> str:
+    """Lower case, and no punctuation outside the phrases (as a speech recogniser writes)."""
+    pieces = re.split(f"({_OPEN}[^{_CLOSE}]*{_CLOSE})", text)
+    cleaned = [
+        piece if piece.startswith(_OPEN) else re.sub(r"[,.?!:;]", "", piece) for piece in pieces
+    ]
+    return re.sub(r" +", " ", "".join(cleaned).lower()).strip()
+
+
+def compose_none(template: Template, rng: random.Random, style: Style) -> str:
+    table = none_values(template.language)
+    text = PLACEHOLDER.sub(lambda match: rng.choice(table[match.group(1)]), template.text)
+    if style.filler_start and _first_word(text) not in {"I", "I'm", "I'd"}:
+        text = style.filler_start + text[:1].lower() + text[1:]
+    if style.asr:
+        text = re.sub(r" +", " ", re.sub(r"[,.?!:;]", "", text).lower()).strip()
+    return text

@@ -1,0 +1,187 @@
+"""Template records for training and the held-out set, with the held-out template split."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.nlu.call_format import render
+from app.nlu.functions import FUNCTIONS_BY_NAME
+from training.data.compose import Style, Utterance, compose, compose_none
+from training.data.verify import Verifier
+from training.data.vocabulary import LANGUAGES, Template, templates, vocabulary
+
+HELDOUT_SHARE = 0.15
+FUNCTION_SHARES = {"create_event": 0.45, "delete_event": 0.25, "list_events": 0.30}
+DROP_CHANCE = {
+    "create_event": {"time": 0.12, "duration": 0.35, "date": 0.05},
+    "delete_event": {"date": 0.15},
+    "list_events": {},
+}
+ASR_STYLE_CHANCE = 0.25
+FILLER_START_CHANCE = 0.15
+FILLER_END_CHANCE = 0.10
+FIRST_NOW = datetime(2026, 1, 1, 6, 0)
+NOW_SPAN_DAYS = 730
+
+
+@dataclass(frozen=True)
+class Split:
+    train: dict[tuple[str, str], tuple[Template, ...]]
+    heldout: dict[tuple[str, str], tuple[Template, ...]]
+
+
+def split_templates(seed: int) -> Split:
+    """A fixed share of each language's and function's templates, never used for training."""
+    train: dict[tuple[str, str], tuple[Template, ...]] = {}
+    heldout: dict[tuple[str, str], tuple[Template, ...]] = {}
+    for language in LANGUAGES:
+        for function, group in templates(language).items():
+            ranked = sorted(
+                group, key=lambda t: hashlib.sha256(f"{seed}|{t.id}".encode()).hexdigest()
+            )
+            count = max(2, round(len(group) * HELDOUT_SHARE))
+            held = {t.id for t in ranked[:count]}
+            heldout[language, function] = tuple(t for t in group if t.id in held)
+            train[language, function] = tuple(t for t in group if t.id not in held)
+    return split_templates_checked(Split(train, heldout))
+
+
+def split_templates_checked(split: Split) -> Split:
+    for key, group in split.heldout.items():
+        train_ids = {t.id for t in split.train[key]}
+        if train_ids & {t.id for t in group}:
+            raise AssertionError(f"held-out template also in train for {key}")
+    return split
+
+
+def random_now(rng: random.Random) -> datetime:
+    day = FIRST_NOW + timedelta(days=rng.randrange(NOW_SPAN_DAYS))
+    return day.replace(hour=rng.randint(6, 22), minute=rng.randrange(60))
+
+
+def expected_arguments(function: str, utterance: Utterance) -> dict[str, Any]:
+    resolved = utterance.resolved
+    if function == "create_event":
+        return {
+            "title": resolved.get("title"),
+            "date": resolved.get("date"),
+            "time": resolved.get("time"),
+            "duration_minutes": resolved.get("duration"),
+        }
+    if function == "delete_event":
+        return {"title": resolved.get("title"), "date": resolved.get("date")}
+    if function == "list_events":
+        span = resolved.get("range")
+        start, end = span if isinstance(span, tuple) else (None, None)
+        return {"start_date": start, "end_date": end}
+    return {}
+
+
+def call_phrases(function: str, phrases: dict[str, str]) -> dict[str, str | None]:
+    spec = FUNCTIONS_BY_NAME[function]
+    return {parameter.name: phrases.get(parameter.name) for parameter in spec.parameters}
+
+
+def make_record(
+    *,
+    record_id: str,
+    source: str,
+    language: str,
+    text: str,
+    now: datetime,
+    function: str,
+    phrases: dict[str, str | None],
+    expected: dict[str, Any] | None,
+    template: str,
+) -> dict[str, Any]:
+    for phrase in phrases.values():
+        if phrase is not None and phrase not in text:
+            raise AssertionError(f"phrase {phrase!r} is not a substring of {text!r}")
+    return {
+        "id": record_id,
+        "source": source,
+        "language": language,
+        "text": text,
+        "now": now.strftime("%Y-%m-%dT%H:%M"),
+        "function": function,
+        "phrases": phrases,
+        "completion": render(function, phrases),
+        "expected": expected,
+        "template": template,
+    }
+
+
+def _style(function: str, template: Template, rng: random.Random) -> Style:
+    language_fillers = vocabulary(template.language)
+    drop = frozenset(
+        slot for slot, chance in DROP_CHANCE.get(function, {}).items() if rng.random() < chance
+    )
+    return Style(
+        drop=drop,
+        filler_start=rng.choice(language_fillers.fillers_start)
+        if rng.random() < FILLER_START_CHANCE
+        else "",
+        filler_end=rng.choice(language_fillers.fillers_end)
+        if function != "none" and rng.random() < FILLER_END_CHANCE
+        else "",
+        asr=rng.random() < ASR_STYLE_CHANCE,
+    )
+
+
+def template_records(
+    *,
+    counts: dict[tuple[str, str], int],
+    pool: dict[tuple[str, str], tuple[Template, ...]],
+    rng: random.Random,
+    verifier: Verifier,
+    id_prefix: str,
+    seen_texts: set[str],
+) -> list[dict[str, Any]]:
+    """`counts[(language, function)]` records drawn from the templates in `pool`."""
+    records: list[dict[str, Any]] = []
+    for (language, function), count in sorted(counts.items()):
+        group = pool[language, function]
+        made = 0
+        attempts = 0
+        while made < count:
+            attempts += 1
+            if attempts > count * 50:
+                raise RuntimeError(f"cannot make {count} distinct {language} {function} records")
+            template = rng.choice(group)
+            style = _style(function, template, rng)
+            now = random_now(rng)
+            if function == "none":
+                text = compose_none(template, rng, style)
+                phrases: dict[str, str | None] = {}
+                expected: dict[str, Any] = {}
+            else:
+                utterance = compose(template, vocabulary(language), now, rng, style)
+                if not verifier.check(utterance, language, now):
+                    continue
+                text = utterance.text
+                phrases = call_phrases(function, utterance.phrases)
+                expected = expected_arguments(function, utterance)
+            if text in seen_texts and function != "none":
+                continue
+            if function == "none" and text in seen_texts and attempts < count * 5:
+                continue
+            seen_texts.add(text)
+            records.append(
+                make_record(
+                    record_id=f"{id_prefix}-{language}-{function}-{made:05d}",
+                    source="template",
+                    language=language,
+                    text=text,
+                    now=now,
+                    function=function,
+                    phrases=phrases,
+                    expected=expected,
+                    template=template.id,
+                )
+            )
+            made += 1
+    return records

@@ -1,0 +1,144 @@
+"""MASSIVE calendar rows (CC BY 4.0, ../shared/data/massive/) as records.
+
+Decisions (documented in training/data/README.md):
+- calendar_set → create_event, calendar_remove → delete_event, calendar_query → list_events.
+- title: the first `event_name` span; when the utterance continues it directly with
+  "with <person or relation span>" ("meeting with andrew", "date night with husband"), the title
+  keeps that person.
+- date: the first `date` span, widened by a modifier said right before it that belongs to the
+  day ("next friday", "this monday", "nächsten freitag").
+- time: the first `time` span, else the `timeofday` span ("afternoon"); a `time` span that is a
+  length ("an hour", "two hours") becomes the duration.
+- list range: the (widened) date span; without one, "".
+- `expected` is null: MASSIVE gives surface spans, not resolved values.
+- Every row keeps its intent, also out-of-scope ones ("delete all events", "hi to all"); bulk
+  deletes are flagged `"scope": "bulk"` and map to delete_event with no title, so the dialog asks
+  which appointment instead of clearing a calendar.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from training.data.generate import call_phrases, make_record, random_now
+
+INTENT_TO_FUNCTION = {
+    "calendar_set": "create_event",
+    "calendar_remove": "delete_event",
+    "calendar_query": "list_events",
+}
+DATE_MODIFIERS = {
+    "en": ("next", "this", "this coming", "coming", "the", "upcoming"),
+    "de": ("nächsten", "nächste", "kommenden", "kommende", "diesen", "diese", "dieses"),
+}
+BULK_DELETE = re.compile(
+    r"\b(all|every|everything|entire|whole|clear|alle|alles|gesamten|ganzen|kalender leeren)\b"
+)
+DURATION_LIKE = re.compile(r"\b(hours?|minutes?|mins?|stunden?|minuten)\b")
+
+
+def massive_dir(shared: Path) -> Path:
+    return shared / "data" / "massive"
+
+
+def _widen_date(utterance: str, span: str, language: str) -> str:
+    position = utterance.find(span)
+    if position < 0:
+        return span
+    before = utterance[:position]
+    for modifier in sorted(DATE_MODIFIERS[language], key=len, reverse=True):
+        if before.endswith(modifier + " ") and modifier != "the":
+            return f"{modifier} {span}"
+    return span
+
+
+def _first(slots: list[dict[str, str]], kind: str) -> str | None:
+    return next((slot["text"] for slot in slots if slot["type"] == kind), None)
+
+
+def convert_row(
+    row: dict[str, Any], language: str, counts: Counter[str]
+) -> tuple[str, dict[str, str | None], str | None, bool]:
+    """(function, phrases, event_name span, bulk) of one MASSIVE row."""
+    function = INTENT_TO_FUNCTION[row["intent"]]
+    utterance: str = row["utt"]
+    slots: list[dict[str, str]] = row["slots"]
+    event_name = _first(slots, "event_name")
+    title = event_name
+    if title is not None:
+        for kind in ("person", "relation"):
+            person = _first(slots, kind)
+            for joined in (
+                f"{title} with {person}",
+                f"{title} with my {person}",
+                f"{title} mit {person}",
+            ):
+                if person and joined in utterance:
+                    title = joined
+                    counts["title widened with person"] += 1
+                    break
+            if title != event_name:
+                break
+    day = _first(slots, "date")
+    if day is not None:
+        widened = _widen_date(utterance, day, language)
+        if widened != day:
+            counts["date widened with modifier"] += 1
+        day = widened
+    clock = _first(slots, "time")
+    length = None
+    if clock is not None and DURATION_LIKE.search(clock):
+        length, clock = clock, None
+        counts["time span used as duration"] += 1
+    if clock is None:
+        clock = _first(slots, "timeofday")
+    bulk = function == "delete_event" and bool(BULK_DELETE.search(utterance))
+    if bulk:
+        title = None
+        counts["bulk delete (no title)"] += 1
+    phrases = {"title": title, "date": day, "time": clock, "duration": length, "range": day}
+    for name, phrase in list(phrases.items()):
+        if phrase is not None and phrase not in utterance:
+            phrases[name] = None
+            counts[f"{name} span not in utterance (dropped)"] += 1
+    return (
+        function,
+        call_phrases(function, {k: v for k, v in phrases.items() if v}),
+        (event_name),
+        bulk,
+    )
+
+
+def massive_records(
+    path: Path, language: str, source_id: str, seed: int, counts: Counter[str]
+) -> list[dict[str, Any]]:
+    rng = random.Random(f"{seed}-{source_id}")
+    records: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    for row in rows:
+        if row["intent"] not in INTENT_TO_FUNCTION:
+            counts["other intent (skipped)"] += 1
+            continue
+        function, phrases, event_name, bulk = convert_row(row, language, counts)
+        counts[f"{source_id} {function}"] += 1
+        record = make_record(
+            record_id=f"{source_id}-{row['id']}",
+            source="massive",
+            language=language,
+            text=row["utt"],
+            now=random_now(rng),
+            function=function,
+            phrases=phrases,
+            expected=None,
+            template=f"massive:{row['locale']}:{row['partition']}",
+        )
+        record["event_name"] = event_name
+        record["scope"] = "bulk" if bulk else "single"
+        records.append(record)
+    return records

@@ -1,0 +1,153 @@
+"""The per-language data files under `training/data/templates/`, read into typed objects."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+LANGUAGES = ("de", "en")
+CALENDAR_FUNCTIONS = ("create_event", "delete_event", "list_events")
+
+
+@dataclass(frozen=True)
+class ValueForm:
+    """One way of saying a date, time, duration or range, and the rule that gives its value."""
+
+    kind: str
+    phrase: str
+    rule: str
+    preps: tuple[str, ...] = ("",)
+    bare: str = ""
+    days: int = 0
+    numbers: tuple[int, ...] = ()
+    unit: str = "day"
+    hours: tuple[int, ...] = ()
+    minutes_said: tuple[int, ...] = (0,)
+    offset: int = 0
+    add_hours: int = 0
+    minutes: int = 0
+    per: int = 0
+
+    @property
+    def morning(self) -> bool:
+        lowered = self.phrase.lower()
+        return "früh" in lowered or "morning" in lowered
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    gender: str = ""
+    at: str = ""
+    see: bool = False
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    language: str
+    function: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    language: str
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    cardinals: tuple[str, ...]
+    ordinals: tuple[str, ...]
+    fillers_start: tuple[str, ...]
+    fillers_end: tuple[str, ...]
+    titles: tuple[Title, ...]
+    articles: dict[str, dict[str, str]]
+    forms: dict[str, tuple[ValueForm, ...]]
+    keep_case: frozenset[str] = field(default_factory=frozenset)
+
+
+def _read(name: str) -> dict[str, Any]:
+    with (TEMPLATE_DIR / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _form(kind: str, raw: dict[str, Any]) -> ValueForm:
+    default_rule = {"date": "offset", "time": "clock", "duration": "length", "range": "offset"}
+    return ValueForm(
+        kind=kind,
+        phrase=raw["phrase"],
+        rule=raw.get("rule", default_rule[kind]),
+        preps=tuple(raw.get("prep", [""])),
+        bare=raw.get("bare", ""),
+        days=raw.get("days", 0),
+        numbers=tuple(raw.get("n", [])),
+        unit=raw.get("unit", "day"),
+        hours=tuple(raw.get("hours", [])),
+        minutes_said=tuple(raw.get("minutes", [0])) if kind == "time" else (0,),
+        offset=raw.get("offset", 0),
+        add_hours=raw.get("add", 0),
+        minutes=raw.get("minutes", 0) if kind == "duration" else 0,
+        per=raw.get("per", 0),
+    )
+
+
+@cache
+def vocabulary(language: str) -> Vocabulary:
+    raw = _read(f"values_{language}.toml")
+    return Vocabulary(
+        language=language,
+        weekdays=tuple(raw["weekdays"]),
+        months=tuple(raw["months"]),
+        cardinals=tuple(raw["cardinals"]),
+        ordinals=tuple(raw["ordinals"]),
+        fillers_start=tuple(raw["fillers_start"]),
+        fillers_end=tuple(raw["fillers_end"]),
+        titles=tuple(
+            Title(
+                text=entry["text"],
+                gender=entry.get("g", ""),
+                at=entry.get("at", ""),
+                see=entry.get("see", False),
+            )
+            for entry in raw["titles"]
+        ),
+        articles=raw.get("articles", {}),
+        forms={
+            kind: tuple(_form(kind, entry) for entry in raw[kind])
+            for kind in ("date", "time", "duration", "range")
+        },
+        keep_case=frozenset(raw.get("keep_case", [])),
+    )
+
+
+def template_id(language: str, function: str, text: str) -> str:
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    return f"{language}:{function}:{digest}"
+
+
+@cache
+def templates(language: str) -> dict[str, tuple[Template, ...]]:
+    """Function name → its templates, `none` included."""
+    calendar = _read(f"{language}.toml")
+    out_of_domain = _read(f"none_{language}.toml")
+    table: dict[str, tuple[Template, ...]] = {}
+    for function in CALENDAR_FUNCTIONS:
+        table[function] = tuple(
+            Template(template_id(language, function, text), language, function, text)
+            for text in calendar[function]
+        )
+    table["none"] = tuple(
+        Template(template_id(language, "none", text), language, "none", text)
+        for text in out_of_domain["templates"]
+    )
+    return table
+
+
+@cache
+def none_values(language: str) -> dict[str, tuple[str, ...]]:
+    raw = _read(f"none_{language}.toml")
+    return {name: tuple(options) for name, options in raw["values"].items()}
