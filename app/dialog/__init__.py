@@ -75,6 +75,8 @@ class Dialog:
     """One conversation with one calendar. Not thread-safe: use it from one worker."""
 
     store: CalendarStore
+    language: str = "en"
+    """The language of the latest request, for replies that belong to no request."""
     pending: Pending | None = None
     _changes: list[Change] = field(default_factory=list, repr=False)
 
@@ -83,6 +85,7 @@ class Dialog:
     def handle(self, call: ResolvedCall, now: datetime, *, confirmed: bool = False) -> Outcome:
         """Carry out a new request; whatever was pending is dropped."""
         self.pending = None
+        self.language = call.language
         replies = replies_for(call.language)
         if call.function == "none":
             return Outcome("rejected", replies.say("rejected"), call.language, call=call)
@@ -130,7 +133,7 @@ class Dialog:
         pending = self.pending
         today = (now or self.store.clock().astimezone(self.store.zone)).date()
         if not isinstance(pending, PendingDelete) or not 0 <= choice < len(pending.candidates):
-            language = pending.call.language if pending else "en"
+            language = pending.call.language if pending else self.language
             return Outcome("error", replies_for(language).say("nothing_pending"), language)
         self.pending = None
         replies = replies_for(pending.call.language)
@@ -140,7 +143,7 @@ class Dialog:
             return self._calendar_error(error, pending.call, replies)
 
     def cancel(self) -> Outcome:
-        language = self.pending.call.language if self.pending else "en"
+        language = self.pending.call.language if self.pending else self.language
         self.pending = None
         return Outcome("done", replies_for(language).say("cancelled"), language)
 

@@ -1,0 +1,116 @@
+"""Every kind of reply, per language, against a reviewed golden file. After changing a reply
+template on purpose, run with UPDATE_GOLDEN=1 and review the diff of the golden file."""
+
+import json
+import os
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.dialog import Dialog
+from app.resolve import ResolvedCall, apply_policy
+from tests.conftest import BERLIN
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN)
+SATURDAY = date(2026, 3, 28)
+SERIES = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\nBEGIN:VEVENT\r\nUID:yoga\r\n"
+    "DTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20260302T180000\r\n"
+    "DURATION:PT1H\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Yoga\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def conversation(dialog: Dialog, language: str) -> dict[str, str]:
+    """Walk through every reply the dialog can give; name → message."""
+
+    def call(function: str, **arguments: object) -> ResolvedCall:
+        return apply_policy(ResolvedCall(function, language, dict(arguments)), NOW)
+
+    def create(**arguments: object) -> ResolvedCall:
+        values = {"title": None, "date": None, "time": None, "duration_minutes": None}
+        return call("create_event", **{**values, **arguments})
+
+    said: dict[str, str] = {}
+    said["created"] = dialog.handle(
+        create(title="Zahnarzt", date=SATURDAY, time=time(15)), NOW
+    ).message
+    said["created_conflict"] = dialog.handle(
+        create(title="Team", date=SATURDAY, time=time(15, 30)), NOW
+    ).message
+    said["created_all_day"] = dialog.handle(
+        create(title="Urlaub", date=date(2026, 4, 1)), NOW
+    ).message
+    said["created_days"] = dialog.handle(
+        create(title="Reise", date=date(2026, 4, 6), duration_minutes=3 * 1440), NOW
+    ).message
+    said["created_next_year"] = dialog.handle(
+        create(title="Neujahr", date=date(2027, 1, 1), time=time(11, 15)), NOW
+    ).message
+    said["list_none"] = dialog.handle(
+        call("list_events", start_date=NOW.date(), end_date=NOW.date()), NOW
+    ).message
+    tomorrow = NOW.date() + timedelta(days=1)
+    said["list_none_tomorrow"] = dialog.handle(
+        call("list_events", start_date=tomorrow, end_date=tomorrow), NOW
+    ).message
+    said["list_day"] = dialog.handle(
+        call("list_events", start_date=SATURDAY, end_date=SATURDAY), NOW
+    ).message
+    said["list_week"] = dialog.handle(
+        call("list_events", start_date=date(2026, 3, 30), end_date=date(2026, 4, 5)), NOW
+    ).message
+    said["list_one"] = dialog.handle(
+        call("list_events", start_date=date(2026, 4, 1), end_date=date(2026, 4, 1)), NOW
+    ).message
+    said["ask_date"] = dialog.handle(create(title="Friseur"), NOW).message
+    said["ask_title"] = dialog.handle(create(date=SATURDAY), NOW).message
+    said["ask_time"] = dialog.handle(
+        create(title="Call", date=SATURDAY, duration_minutes=30), NOW
+    ).message
+    said["ask_delete"] = dialog.handle(call("delete_event", title=None, date=None), NOW).message
+    said["cancelled"] = dialog.cancel().message
+    said["choose"] = dialog.handle(call("delete_event", title=None, date=SATURDAY), NOW).message
+    dialog.cancel()
+    said["confirm_delete"] = dialog.handle(
+        call("delete_event", title="Zahnarzt", date=SATURDAY), NOW
+    ).message
+    said["deleted"] = dialog.confirm(0, NOW).message
+    said["not_found_title_day"] = dialog.handle(
+        call("delete_event", title="Kino", date=SATURDAY), NOW
+    ).message
+    said["not_found_title"] = dialog.handle(
+        call("delete_event", title="Kino", date=None), NOW
+    ).message
+    said["not_found_day"] = dialog.handle(
+        call("delete_event", title=None, date=date(2026, 5, 5)), NOW
+    ).message
+    said["undone_deleted"] = dialog.undo(language, NOW).message
+    said["undone_created"] = dialog.undo(language, NOW).message
+    dialog.store.path.write_text(SERIES, newline="")
+    monday = date(2026, 3, 30)
+    said["confirm_delete_occurrence"] = dialog.handle(
+        call("delete_event", title="Yoga", date=monday), NOW
+    ).message
+    said["deleted_occurrence"] = dialog.confirm(0, NOW).message
+    said["nothing_to_undo"] = Dialog(dialog.store).undo(language, NOW).message
+    said["nothing_pending"] = dialog.confirm(0, NOW).message
+    said["rejected"] = dialog.handle(ResolvedCall("none", language, {}), NOW).message
+    return said
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_replies_match_the_golden_file(make_store, language):
+    said = conversation(Dialog(make_store()), language)
+    golden = GOLDEN / f"replies_{language}.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(said, ensure_ascii=False, indent=2) + "\n")
+    assert said == json.loads(golden.read_text())
+
+
+def test_both_languages_have_the_same_replies():
+    german = json.loads((GOLDEN / "replies_de.json").read_text())
+    english = json.loads((GOLDEN / "replies_en.json").read_text())
+    assert german.keys() == english.keys()
+    assert all(german[key] != english[key] for key in german)
