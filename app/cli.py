@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app import calendar_cli
+from app import calendar_cli, parse_cli, run_wav_cli, speech_cli
 from app.options import Context, shared_options
 from calendar_backend import CalendarError
 
@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subcommands = parser.add_subparsers(dest="verb", metavar="VERB")
     calendar_cli.add_parser(subcommands, shared_options())
+    speech_cli.add_parser(subcommands, shared_options())
+    parse_cli.add_parser(subcommands, shared_options())
+    run_wav_cli.add_parser(subcommands, shared_options())
     return parser
 
 
@@ -37,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CalendarError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    if result is not None:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
     return 0

@@ -1,0 +1,79 @@
+"""Stage: transcript text → resolved call, through the functional-token model."""
+
+from __future__ import annotations
+
+import time as timer
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from app.nlu.call_format import MalformedCallError, parse_call, prompt
+from app.nlu.language import detect_language
+from app.resolve import ResolvedCall, resolve_call
+
+if TYPE_CHECKING:
+    from app.nlu.llama_model import Completion
+
+
+class CompletionModel(Protocol):
+    """Anything that completes a prompt with one call: the shipped llama.cpp model, or a
+    recording of its outputs in tests."""
+
+    def complete(self, prompt_text: str) -> Completion: ...
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str
+    language: str
+    call: ResolvedCall
+    understood: bool
+    """False when the model's output was no valid call (then `call` is the `none` call)."""
+    raw: str
+    ms: float
+    prompt_ms: float
+    generate_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The `parse` object of ../shared/INTERFACE.md."""
+        return {
+            "text": self.text,
+            "language": self.language,
+            "function": self.call.function,
+            "arguments": self.call.arguments_json(),
+            "missing": list(self.call.missing),
+            "call": self.raw,
+            "ms": round(self.ms, 1),
+        }
+
+
+class Understander:
+    def __init__(self, model: CompletionModel) -> None:
+        self.model = model
+
+    def understand(self, text: str, language: str, now: datetime) -> Understanding:
+        """`language` is "de", "en", or "auto" (chosen from the words of `text`)."""
+        started = timer.perf_counter()
+        chosen = detect_language(text) if language == "auto" else language
+        completion = self.model.complete(prompt(text))
+        try:
+            raw_call = parse_call(completion.text)
+            understood = True
+        except MalformedCallError:
+            raw_call = None
+            understood = False
+        call = (
+            resolve_call(raw_call, chosen, now)
+            if raw_call is not None
+            else ResolvedCall("none", chosen, {})
+        )
+        return Understanding(
+            text=text,
+            language=chosen,
+            call=call,
+            understood=understood,
+            raw=completion.text,
+            ms=(timer.perf_counter() - started) * 1000,
+            prompt_ms=completion.prompt_ms,
+            generate_ms=completion.generate_ms,
+        )

@@ -1,0 +1,99 @@
+"""The whole assistant without a GUI: audio → transcript → call → resolved call → outcome →
+speech, each stage timed. The GUI and `run-wav` both drive it; it is Qt-free and blocking, so
+call it from a worker."""
+
+from __future__ import annotations
+
+import time as timer
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.dialog import Dialog, Outcome
+from app.dialog.replies import replies_for
+from app.nlu.understand import Understander, Understanding
+from app.speech.asr import Recognizer, Transcript
+from app.speech.audio import Samples
+from app.speech.tts import AudioChunk, Synthesizer
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One request and its answer."""
+
+    text: str
+    language: str
+    outcome: Outcome
+    understanding: Understanding | None
+    """None when the text answered a pending question instead of being a new request."""
+    transcript: Transcript | None = None
+    timings_ms: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass
+class Pipeline:
+    understander: Understander
+    recognizer: Recognizer | None = None
+    synthesizer: Synthesizer | None = None
+
+    def hear(self, samples: Samples, language: str) -> Transcript:
+        if self.recognizer is None:
+            raise RuntimeError("this pipeline was built without speech recognition")
+        return self.recognizer.transcribe(samples, None if language == "auto" else language)
+
+    def respond(
+        self, text: str, language: str, now: datetime, dialog: Dialog, *, confirmed: bool = False
+    ) -> Turn:
+        """Text → outcome. An answer to what the dialog asked (yes, no, the missing date)
+        continues that request; anything else is a new one."""
+        started = timer.perf_counter()
+        answer = dialog.follow_up(text, now)
+        if answer is not None:
+            return Turn(
+                text,
+                answer.language,
+                answer,
+                None,
+                timings_ms={"nlu": 0.0, "calendar": _ms_since(started)},
+            )
+        understanding = self.understander.understand(text, language, now)
+        calendar_started = timer.perf_counter()
+        if understanding.understood:
+            outcome = dialog.handle(understanding.call, now, confirmed=confirmed)
+        else:
+            message = replies_for(understanding.language).say("not_understood")
+            outcome = Outcome("error", message, understanding.language, call=understanding.call)
+        return Turn(
+            text,
+            understanding.language,
+            outcome,
+            understanding,
+            timings_ms={"nlu": understanding.ms, "calendar": _ms_since(calendar_started)},
+        )
+
+    def run_recording(
+        self,
+        samples: Samples,
+        language: str,
+        now: datetime,
+        dialog: Dialog,
+        *,
+        confirmed: bool = False,
+    ) -> Turn:
+        started = timer.perf_counter()
+        transcript = self.hear(samples, language)
+        asr_ms = _ms_since(started)
+        chosen = transcript.language if language == "auto" else language
+        turn = self.respond(transcript.text, chosen, now, dialog, confirmed=confirmed)
+        timings = {"asr": asr_ms, **turn.timings_ms}
+        return Turn(turn.text, turn.language, turn.outcome, turn.understanding, transcript, timings)
+
+    def speak(self, outcome: Outcome) -> Iterator[AudioChunk]:
+        """The reply, sentence by sentence."""
+        if self.synthesizer is None:
+            raise RuntimeError("this pipeline was built without speech synthesis")
+        return self.synthesizer.synthesize(outcome.message, outcome.language)
+
+
+def _ms_since(started: float) -> float:
+    return (timer.perf_counter() - started) * 1000

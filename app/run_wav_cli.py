@@ -1,0 +1,94 @@
+"""`python -m app run-wav FILE --calendar PATH [--speak-to OUT.wav] [--yes]`: the whole
+assistant on one recording, without GUI and without sound devices."""
+
+from __future__ import annotations
+
+import argparse
+import time as timer
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.options import Context
+
+
+def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
+    parser = subcommands.add_parser(
+        "run-wav",
+        parents=[parent],
+        help="the whole assistant on one recording (transcribe, parse, apply, answer)",
+        description="Transcribe FILE, understand it, apply it to the calendar at PATH (created "
+        "if missing) and optionally speak the reply into a WAV file. Without --yes a delete or "
+        "an ambiguous match is not carried out: the status says it waits for confirmation.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="the recording")
+    parser.add_argument("--calendar", type=Path, required=True, metavar="PATH")
+    parser.add_argument("--speak-to", type=Path, metavar="OUT.wav", help="write the reply here")
+    parser.add_argument(
+        "--yes", action="store_true", help="confirm a delete or a clear best match up front"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentParser) -> Any:
+    del parser
+    from app.dialog import Dialog
+    from app.nlu.llama_model import load_call_model
+    from app.nlu.understand import Understander
+    from app.pipeline import Pipeline
+    from app.speech.asr import Recognizer
+    from app.speech.audio import load_audio, write_wav
+    from app.speech.tts import AudioChunk, Synthesizer
+    from calendar_backend import CalendarStore
+
+    samples = load_audio(args.file)
+    load_started = timer.perf_counter()
+    pipeline = Pipeline(
+        Understander(load_call_model()),
+        Recognizer(),
+        Synthesizer() if args.speak_to else None,
+    )
+    if pipeline.synthesizer is not None:
+        pipeline.synthesizer.voice_for("en")
+    load_ms = (timer.perf_counter() - load_started) * 1000
+    dialog = Dialog(CalendarStore(args.calendar, zone=context.zone))
+    started = timer.perf_counter()
+    turn = pipeline.run_recording(
+        samples, context.language, context.now, dialog, confirmed=args.yes
+    )
+    timings = dict(turn.timings_ms)
+    timings["tts_first_audio"] = None
+    # Until the reply starts to sound (or, with nothing to speak, until the outcome is known).
+    timings["total"] = (timer.perf_counter() - started) * 1000
+    if args.speak_to is not None:
+        tts_started = timer.perf_counter()
+        chunks: list[AudioChunk] = []
+        for chunk in pipeline.speak(turn.outcome):
+            if not chunks:
+                first_audio = timer.perf_counter()
+                timings["tts_first_audio"] = (first_audio - tts_started) * 1000
+                timings["total"] = (first_audio - started) * 1000
+            chunks.append(chunk)
+        rate = chunks[0].sample_rate if chunks else 22_050
+        audio = np.concatenate([c.samples for c in chunks]) if chunks else np.zeros(0, np.float32)
+        write_wav(args.speak_to, audio, rate)
+    parse: dict[str, Any] = {"function": None, "arguments": {}, "missing": []}
+    if turn.understanding is not None:
+        understood = turn.understanding.to_json()
+        parse = {key: understood[key] for key in ("function", "arguments", "missing", "call")}
+    return {
+        "transcript": {
+            "text": turn.text,
+            "language": turn.language,
+            "language_probability": turn.transcript.language_probability
+            if turn.transcript
+            else None,
+        },
+        "parse": parse,
+        "result": turn.outcome.to_json(),
+        "timings_ms": {
+            name: round(value, 1) if value is not None else None for name, value in timings.items()
+        },
+        "load_ms": round(load_ms, 1),
+    }
