@@ -110,8 +110,6 @@ def grammar() -> str:
         arguments = ' "," '.join("phrase" for _ in spec.parameters)
         body = f'"(" {arguments} ")"' if arguments else '"()"'
         rules.append(f'call-{index} ::= "{spec.token}" {body} "{END_TOKEN}"')
-    rules.append(
-        'phrase ::= "\\"\\"" | "\\" " word (" " word)* "\\""'
-    )
+    rules.append('phrase ::= "\\"\\"" | "\\" " word (" " word)* "\\""')
     rules.append('word ::= [^" \\t\\n\\r]+')
     return "\n".join(rules) + "\n"
