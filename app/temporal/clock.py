@@ -52,6 +52,7 @@ _DOT_WITH_CLOCK = _pattern(r"(\d{1,2})\.(\d{2}) " + _CLOCK)
 _CLOCK_THEN_MINUTES = _pattern(_H + " " + _CLOCK + r" (\d{1,2})")
 _MERIDIEM = _pattern(_H + r"(?: (?:_and )?(\d{2}))? (?:_am|_pm)")
 _HOUR_CLOCK = _pattern(_H + r"\.? " + _CLOCK)
+_HOUR_WITH_PART = _pattern(_H + r"(?: (\d{2}))? _part_\w+")
 _AT_HOUR = re.compile(r"(?<!\S)(?:_at|_from) " + _HOUR + r"\.?(?: (\d{2}))?(?!\S)")
 _WHOLE = re.compile(r"(?:_at )?" + _H + r"(?: (\d{2}))?")
 _PART = re.compile(r"(?<!\S)_part_(\w+)")
@@ -156,6 +157,8 @@ def _single_clock(text: str, language: str) -> SaidClock | None:
         return _said(match[1], int(match[2] or 0))
     if match := _HOUR_CLOCK.search(text):
         return _said(match[1], 0)
+    if match := _HOUR_WITH_PART.search(text):
+        return _said(match[1], int(match[2] or 0))
     if match := _AT_HOUR.search(text):
         return _said(match[1], int(match[2] or 0))
     if match := _WHOLE.fullmatch(text):

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from app.temporal.clock import SaidClock, clock_span, day_part_cue, decide, said_clock
+from app.temporal.clock import (
+    SaidClock,
+    clock_span,
+    day_part_cue,
+    decide,
+    resolve_canonical_time,
+    said_clock,
+)
 from app.temporal.lexicon import canonical
 
 _UNIT_MINUTES = {
@@ -105,6 +112,10 @@ def resolve_canonical_duration(text: str, language: str, start: time | None) -> 
         return _between(start_time, span.end, span.end_cue) if start_time is not None else None
     if until := _UNTIL.search(text):
         end = said_clock(until[1], language)
+        if end is None:  # "until noon", "bis Mitternacht"
+            end_time = resolve_canonical_time(until[1], language)
+            if end_time is not None:
+                end = SaidClock(end_time.hour, end_time.minute, twenty_four_hour=True)
         if end is not None:
             return _between(start, end, day_part_cue(until[1])) if start is not None else None
     total = _sum_of_lengths(tokens)

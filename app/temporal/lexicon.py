@@ -300,11 +300,14 @@ def _word_token(words: list[str], index: int, vocab: Vocabulary) -> str | None:
     return compound
 
 
+_SPELLED_TENS = frozenset({"20", "30", "40", "50", "60", "70", "80", "90"})
+
+
 def _merge_tens(tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """ "twenty four" -> "24", "twenty-fourth" -> "24." (spelled words only, English)."""
     merged: list[tuple[str, bool]] = []
     for token, spelled in tokens:
-        if merged and spelled and merged[-1][1] and merged[-1][0] in {"20", "30", "40", "50"}:
+        if merged and spelled and merged[-1][1] and merged[-1][0] in _SPELLED_TENS:
             unit = token.rstrip(".")
             if unit.isdigit() and 1 <= int(unit) <= 9:
                 total = str(int(merged[-1][0]) + int(unit)) + ("." if token.endswith(".") else "")
