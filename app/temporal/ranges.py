@@ -41,28 +41,29 @@ def _month_range(year: int, month: int) -> DateRange:
     return DateRange(date(year, month, 1), date(year, month, last))
 
 
-def _span(text: str, language: str, today: date) -> DateRange | None:
+def _span(text: str, language: str, today: date) -> tuple[bool, DateRange | None]:
+    """(whether the phrase is a span of two days, that span if it is a valid one)."""
     if until := _UNTIL.match(text):
         end = resolve_canonical_date(until[1], language, today)
-        return DateRange(today, end) if end is not None and end >= today else None
+        if end is None:
+            return False, None
+        return True, DateRange(today, end) if end >= today else None
     tokens = text.split()
     if "_from" in tokens:
         tokens = tokens[tokens.index("_from") + 1 :]
     cut = next((i for i, token in enumerate(tokens) if token in ("_to", "_and") and i > 0), None)
     if cut is None:
-        return None
+        return False, None
     left, right = " ".join(tokens[:cut]), " ".join(tokens[cut + 1 :])
     if _ORDINAL_ONLY.match(left) and (month := _MONTH_OF.search(right)):
         left = f"{left.rstrip('.')}. {month[1] or month[2]}"  # "vom 3. bis 5. Mai"
     start = resolve_canonical_date(left, language, today)
     end = resolve_canonical_date(right, language, today)
     if start is None or end is None:
-        return None
+        return False, None
     if end < start and _DAY_NAME.search(right):
         end += timedelta(weeks=1)  # "von Freitag bis Montag"
-    if end < start:
-        return None
-    return DateRange(start, end)
+    return True, DateRange(start, end) if end >= start else None
 
 
 def _named_span(text: str, today: date) -> DateRange | None:
@@ -112,8 +113,8 @@ def _named_span(text: str, today: date) -> DateRange | None:
 
 
 def resolve_canonical_range(text: str, language: str, today: date) -> DateRange | None:
-    span = _span(text, language, today)
-    if span is not None:
+    is_span, span = _span(text, language, today)
+    if is_span:
         return span
     if _NEXT_COUNT.search(text) is None:
         single = resolve_canonical_date(text, language, today)

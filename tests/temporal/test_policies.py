@@ -1,0 +1,260 @@
+"""One test per ambiguity policy in the table of app/temporal/__init__.py."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.temporal import DateRange, resolve_date, resolve_duration, resolve_range, resolve_time
+
+ZONE = ZoneInfo("Europe/Berlin")
+THURSDAY = datetime(2026, 3, 26, 10, 0, tzinfo=ZONE)
+SUNDAY = datetime(2026, 3, 29, 10, 0, tzinfo=ZONE)
+SATURDAY = datetime(2026, 3, 28, 10, 0, tzinfo=ZONE)
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("Donnerstag", "de"), ("on Thursday", "en")])
+def test_bare_weekday_is_strictly_after_today(phrase: str, language: str) -> None:
+    assert resolve_date(phrase, language, THURSDAY) == day("2026-04-02")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("diesen Donnerstag", "de"), ("this Thursday", "en")]
+)
+def test_this_weekday_includes_today(phrase: str, language: str) -> None:
+    assert resolve_date(phrase, language, THURSDAY) == day("2026-03-26")
+
+
+@pytest.mark.parametrize(
+    ("friday", "thursday", "language"),
+    [
+        ("nächsten Freitag", "nächsten Donnerstag", "de"),
+        ("kommenden Freitag", "kommenden Donnerstag", "de"),
+        ("next Friday", "next Thursday", "en"),
+        ("coming Friday", "coming Thursday", "en"),
+    ],
+)
+def test_next_weekday_is_the_coming_one(friday: str, thursday: str, language: str) -> None:
+    assert resolve_date(friday, language, THURSDAY) == day("2026-03-27")
+    assert resolve_date(thursday, language, THURSDAY) == day("2026-04-02")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("übernächsten Freitag", "de"), ("Friday after next", "en")]
+)
+def test_weekday_after_next_is_a_week_after_the_coming_one(phrase: str, language: str) -> None:
+    assert resolve_date(phrase, language, THURSDAY) == day("2026-04-03")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("letzten Donnerstag", "de"), ("last Thursday", "en")]
+)
+def test_last_weekday_is_before_today(phrase: str, language: str) -> None:
+    assert resolve_date(phrase, language, THURSDAY) == day("2026-03-19")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("Freitag nächster Woche", "de"), ("next week Friday", "en")]
+)
+def test_weekday_of_next_week_is_in_the_next_iso_week(phrase: str, language: str) -> None:
+    assert resolve_date(phrase, language, THURSDAY) == day("2026-04-03")
+    assert resolve_date(phrase, language, SUNDAY) == day("2026-04-03")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("Montag dieser Woche", "de"), ("Monday this week", "en")]
+)
+def test_weekday_of_this_week_may_be_past(phrase: str, language: str) -> None:
+    assert resolve_date(phrase, language, THURSDAY) == day("2026-03-23")
+
+
+def test_a_week_from_a_weekday_adds_seven_days_to_the_coming_one() -> None:
+    assert resolve_date("a week from Friday", "en", THURSDAY) == day("2026-04-03")
+
+
+def test_weekday_in_n_weeks_is_that_weekday_n_iso_weeks_on() -> None:
+    assert resolve_date("Freitag in zwei Wochen", "de", THURSDAY) == day("2026-04-10")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language", "expected"),
+    [
+        ("um 1", "de", time(13, 0)),
+        ("um 6", "de", time(18, 0)),
+        ("halb drei", "de", time(14, 30)),
+        ("um 7", "de", time(7, 0)),
+        ("at 12", "en", time(12, 0)),
+        ("at 11:30", "en", time(11, 30)),
+        ("um 0 Uhr", "de", time(0, 0)),
+        ("um 13 Uhr", "de", time(13, 0)),
+    ],
+)
+def test_an_hour_without_cue_is_afternoon_from_1_to_6(
+    phrase: str, language: str, expected: time
+) -> None:
+    assert resolve_time(phrase, language) == expected
+
+
+def test_a_leading_zero_means_the_24_hour_clock() -> None:
+    assert resolve_time("um 05:30", "de") == time(5, 30)
+    assert resolve_time("um 5:30", "de") == time(17, 30)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language", "hint", "expected"),
+    [
+        ("um 8", "de", "morgen früh", time(8, 0)),
+        ("um 8", "de", "heute Abend", time(20, 0)),
+        ("um 2", "de", "vormittags", time(2, 0)),
+        ("um 1", "de", "mittags", time(13, 0)),
+        ("um 11", "de", "nachts", time(23, 0)),
+        ("um 12", "de", "nachts", time(0, 0)),
+        ("um 3", "de", "nachts", time(3, 0)),
+        ("at 5", "en", "in the morning", time(5, 0)),
+        ("at 9", "en", "tonight", time(21, 0)),
+        ("um 8 Uhr morgens", "de", "heute Abend", time(8, 0)),
+    ],
+)
+def test_a_part_of_the_day_decides_and_the_phrase_beats_the_hint(
+    phrase: str, language: str, hint: str, expected: time
+) -> None:
+    assert resolve_time(phrase, language, hint) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language", "expected"),
+    [
+        ("morgens", "de", time(9, 0)),
+        ("vormittags", "de", time(10, 0)),
+        ("mittags", "de", time(12, 0)),
+        ("am Nachmittag", "de", time(15, 0)),
+        ("heute Abend", "de", time(19, 0)),
+        ("heute Nacht", "de", time(22, 0)),
+        ("tonight", "en", time(19, 0)),
+        ("in the morning", "en", time(9, 0)),
+    ],
+)
+def test_a_part_of_the_day_alone_has_a_default_time(
+    phrase: str, language: str, expected: time
+) -> None:
+    assert resolve_time(phrase, language) == expected
+
+
+def test_a_day_and_month_already_past_is_next_year_and_a_said_year_is_kept() -> None:
+    assert resolve_date("25. März", "de", THURSDAY) == day("2027-03-25")
+    assert resolve_date("26. März", "de", THURSDAY) == day("2026-03-26")
+    assert resolve_date("25. März 2026", "de", THURSDAY) == day("2026-03-25")
+    assert resolve_date("March 25th, 2026", "en", THURSDAY) == day("2026-03-25")
+    assert resolve_date("25.3.26", "de", THURSDAY) == day("2026-03-25")
+
+
+def test_a_day_alone_is_the_next_such_day_today_included() -> None:
+    assert resolve_date("am 26.", "de", THURSDAY) == day("2026-03-26")
+    assert resolve_date("the 25th", "en", THURSDAY) == day("2026-04-25")
+    assert resolve_date("the 31st", "en", datetime(2026, 4, 5, tzinfo=ZONE)) == day("2026-05-31")
+
+
+def test_english_slashes_are_month_first_unless_the_first_is_over_12() -> None:
+    assert resolve_date("4/5", "en", THURSDAY) == day("2026-04-05")
+    assert resolve_date("25/12", "en", THURSDAY) == day("2026-12-25")
+    assert resolve_date("4/5", "de", THURSDAY) == day("2026-05-04")
+
+
+def test_until_a_clock_time_counts_from_start_and_needs_it() -> None:
+    assert resolve_duration("bis 17 Uhr", "de", time(15, 0)) == 120
+    assert resolve_duration("until five", "en", time(9, 0)) == 480
+    assert resolve_duration("until five", "en", time(16, 0)) == 60
+    assert resolve_duration("bis 1 Uhr", "de", time(23, 0)) == 120
+    assert resolve_duration("bis 17 Uhr", "de") is None
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("ganztägig", "de"), ("all day", "en")])
+def test_all_day_is_1440_minutes(phrase: str, language: str) -> None:
+    assert resolve_duration(phrase, language) == 1440
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("Zahnarzt", "de"), ("tomorrow at 5", "en")])
+def test_no_length_said_is_none(phrase: str, language: str) -> None:
+    assert resolve_duration(phrase, language) is None
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("diese Woche", "de"), ("this week", "en")])
+def test_this_week_is_today_through_sunday(phrase: str, language: str) -> None:
+    assert resolve_range(phrase, language, THURSDAY) == DateRange(
+        day("2026-03-26"), day("2026-03-29")
+    )
+    assert resolve_range(phrase, language, SUNDAY) == DateRange(
+        day("2026-03-29"), day("2026-03-29")
+    )
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("nächste Woche", "de"), ("next week", "en")])
+def test_next_week_is_monday_to_sunday_of_the_next_iso_week(phrase: str, language: str) -> None:
+    expected = DateRange(day("2026-03-30"), day("2026-04-05"))
+    assert resolve_range(phrase, language, THURSDAY) == expected
+    assert resolve_range(phrase, language, SUNDAY) == expected
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("am Wochenende", "de"), ("this weekend", "en")])
+def test_the_weekend_is_saturday_and_sunday_from_today(phrase: str, language: str) -> None:
+    weekend = DateRange(day("2026-03-28"), day("2026-03-29"))
+    assert resolve_range(phrase, language, THURSDAY) == weekend
+    assert resolve_range(phrase, language, SATURDAY) == weekend
+    assert resolve_range(phrase, language, SUNDAY) == DateRange(
+        day("2026-03-29"), day("2026-03-29")
+    )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("nächstes Wochenende", "de"), ("next weekend", "en")]
+)
+def test_next_weekend_is_the_coming_one_or_the_one_after_on_a_weekend(
+    phrase: str, language: str
+) -> None:
+    assert resolve_range(phrase, language, THURSDAY) == DateRange(
+        day("2026-03-28"), day("2026-03-29")
+    )
+    assert resolve_range(phrase, language, SATURDAY) == DateRange(
+        day("2026-04-04"), day("2026-04-05")
+    )
+
+
+def test_this_month_is_today_through_its_end_and_a_named_month_is_whole() -> None:
+    assert resolve_range("diesen Monat", "de", THURSDAY) == DateRange(
+        day("2026-03-26"), day("2026-03-31")
+    )
+    assert resolve_range("next month", "en", THURSDAY) == DateRange(
+        day("2026-04-01"), day("2026-04-30")
+    )
+    assert resolve_range("im März", "de", THURSDAY) == DateRange(
+        day("2026-03-01"), day("2026-03-31")
+    )
+    assert resolve_range("in January", "en", THURSDAY) == DateRange(
+        day("2027-01-01"), day("2027-01-31")
+    )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("die nächsten 3 Tage", "de"), ("the next 3 days", "en")]
+)
+def test_the_next_n_days_include_today(phrase: str, language: str) -> None:
+    assert resolve_range(phrase, language, THURSDAY) == DateRange(
+        day("2026-03-26"), day("2026-03-28")
+    )
+
+
+def test_a_span_of_weekdays_ending_before_it_starts_moves_the_end_a_week_on() -> None:
+    expected = DateRange(day("2026-03-27"), day("2026-03-30"))
+    assert resolve_range("von Freitag bis Montag", "de", THURSDAY) == expected
+    assert resolve_range("from 5.4. to 3.4.", "en", THURSDAY) is None
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("nächste Woche", "de"), ("this month", "en")])
+def test_a_span_is_not_a_date(phrase: str, language: str) -> None:
+    assert resolve_date(phrase, language, THURSDAY) is None
