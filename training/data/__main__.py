@@ -63,7 +63,9 @@ def build(
         )
         random.Random(seed).shuffle(massive_train)
         massive_train = massive_train[: int(train_size * massive_share)]
-    asr = read_asr_records()
+    heldout_ids = {t.id for group in split.heldout.values() for t in group}
+    asr_all = read_asr_records()
+    asr = [record for record in asr_all if record["template"] not in heldout_ids]
     none_total = round(train_size * NONE_SHARE)
     calendar_total = max(0, train_size - none_total - len(massive_train) - len(asr))
     english_calendar_elsewhere = len(massive_train) + sum(
@@ -78,7 +80,7 @@ def build(
     counts["en", "none"] = none_total - none_total // 2
 
     rng = random.Random(seed)
-    seen: set[str] = set()
+    seen: set[str] = {record["text"] for record in massive_train + asr}
     train = template_records(
         counts=counts,
         pool=split.train,
@@ -125,6 +127,7 @@ def build(
         "massive_train_conversion": dict(massive_counts),
         "massive_dev_conversion": dict(dev_counts),
         "asr_records": len(asr),
+        "asr_records_dropped_heldout_template": len(asr_all) - len(asr),
         "verification": {"resolver_available": verifier.available} | verifier.stats.as_json(),
         "seconds": round(time.perf_counter() - started, 1),
     }

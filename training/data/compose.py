@@ -163,6 +163,7 @@ def compose(
 
 
 def _tidy(text: str) -> str:
+    text = re.sub(f"\\.{_CLOSE}\\.", f".{_CLOSE}", text)
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\s+([,.?!:])", r"\1", text)
     text = re.sub(r"[,:]+([,.?!:])", r"\1", text)

@@ -37,7 +37,8 @@ DATE_MODIFIERS = {
     "de": ("nächsten", "nächste", "kommenden", "kommende", "diesen", "diese", "dieses"),
 }
 BULK_DELETE = re.compile(
-    r"\b(all|every|everything|entire|whole|clear|alle|alles|gesamten|ganzen|kalender leeren)\b"
+    r"\b(all|every|everything|entire|whole|clear|empty|wipe|alle|alles|gesamten|ganzen|"
+    r"leere|leeren|leer)\b"
 )
 DURATION_LIKE = re.compile(r"\b(hours?|minutes?|mins?|stunden?|minuten)\b")
 

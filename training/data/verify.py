@@ -76,7 +76,7 @@ class Verifier:
         except (ImportError, AttributeError):
             self.available = False
 
-    def _resolve(
+    def resolve(
         self, kind: str, phrase: str, language: str, now: datetime, extra: Any
     ) -> Resolved | None:
         key = (kind, phrase, language, now.date() if kind in ("date", "range") else None, extra)
@@ -108,7 +108,7 @@ class Verifier:
             elif name == "duration" and "time" in utterance.values:
                 hour, minute = str(utterance.values["time"].resolved).split(":")
                 extra = time(int(hour), int(minute))
-            got = self._resolve(name, phrase, language, aware, extra)
+            got = self.resolve(name, phrase, language, aware, extra)
             self.stats.checked[name] += 1
             if got != value.resolved:
                 agreed = False
