@@ -4,12 +4,14 @@ Decisions (documented in training/data/README.md):
 - calendar_set → create_event, calendar_remove → delete_event, calendar_query → list_events.
 - title: the first `event_name` span; when the utterance continues it directly with
   "with <person or relation span>" ("meeting with andrew", "date night with husband"), the title
-  keeps that person.
+  keeps that person; a person or relation said right before it stays too ("jimmy's party",
+  "doctor's appointment").
 - date: the first `date` span, widened by a modifier said right before it that belongs to the
   day ("next friday", "this monday", "nächsten freitag").
 - time: the first `time` span, else the `timeofday` span ("afternoon"); a `time` span that is a
   length ("an hour", "two hours") becomes the duration.
-- list range: the (widened) date span; without one, "".
+- list range: the (widened) date span; without one, a `time`/`timeofday` span the resolver
+  reads as days ("weekend", "tonight", "next two weeks"); else "".
 - `expected` is null: MASSIVE gives surface spans, not resolved values.
 - Every row keeps its intent, also out-of-scope ones ("delete all events", "hi to all"); bulk
   deletes are flagged `"scope": "bulk"` and map to delete_event with no title, so the dialog asks
@@ -22,10 +24,12 @@ import json
 import random
 import re
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from training.data.generate import call_phrases, make_record, random_now
+from training.data.verify import ZONE
 
 INTENT_TO_FUNCTION = {
     "calendar_set": "create_event",
@@ -58,6 +62,15 @@ def _widen_date(utterance: str, span: str, language: str) -> str:
     return span
 
 
+def _is_range(span: str, language: str) -> bool:
+    """Whether the resolver reads a `time` span ("weekend", "tonight") as a span of days."""
+    try:
+        from app.temporal import resolve_range
+    except ImportError:
+        return False
+    return resolve_range(span, language, datetime(2026, 3, 26, 10, 0, tzinfo=ZONE)) is not None
+
+
 def _first(slots: list[dict[str, str]], kind: str) -> str | None:
     return next((slot["text"] for slot in slots if slot["type"] == kind), None)
 
@@ -85,7 +98,25 @@ def convert_row(
                     break
             if title != event_name:
                 break
+    if title is not None:
+        for kind in ("person", "relation"):
+            owner = _first(slots, kind)
+            if owner and f"{owner} {title}" in utterance:
+                title = f"{owner} {title}"
+                counts[f"title widened with preceding {kind}"] += 1
+                break
     day = _first(slots, "date")
+    if day is None and function == "list_events":
+        day = next(
+            (
+                slot["text"]
+                for slot in slots
+                if slot["type"] in ("time", "timeofday") and _is_range(slot["text"], language)
+            ),
+            None,
+        )
+        if day is not None:
+            counts["list range from a time span"] += 1
     if day is not None:
         widened = _widen_date(utterance, day, language)
         if widened != day:
