@@ -58,6 +58,16 @@ def day_of_month(day: int, today: date) -> date | None:
     return None
 
 
+def day_of_month_on_weekday(day: int, weekday: int, today: date) -> date | None:
+    """The next date (today included) with this day of the month on this weekday."""
+    candidate = day_of_month(day, today)
+    for _ in range(40):  # every such pair recurs within 14 months
+        if candidate is None or candidate.weekday() == weekday:
+            return candidate
+        candidate = day_of_month(day, candidate + timedelta(days=1))
+    return None
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -110,7 +120,7 @@ _MODIFIED_WEEKDAY = _pattern(r"(_next|_coming|_this|_last) _d(\d)")
 _WEEKDAY = _pattern(r"_d(\d)")
 _RELATIVE_WITH_OFFSET = _pattern(r"_rel(-?\d) _in (\d+) (_day|_week|_month|_year)")
 _RELATIVE = _pattern(r"_rel(-?\d)")
-_IN_OFFSET = _pattern(r"_in (\d+) (_day|_week|_month|_year)")
+_IN_OFFSET = _pattern(r"_in (\d+) (_day|_week|_month|_year)(?! _and 1 _half)")
 _OFFSET_LATER = _pattern(r"(\d+) (_day|_week|_month|_year)(?: _from _rel0)?")
 
 _MODIFIERS = {"_this": 0, "_next": 1, "_afternext": 2, "_last": -1}
@@ -146,6 +156,8 @@ def _named_month(text: str, today: date) -> date | None:
     if match := _HOLIDAY.search(text):
         return day_and_month(int(match[2]), int(match[1]), _year(match[3]), today)
     if match := _ORDINAL_DAY.search(text):
+        if weekday := _WEEKDAY.search(text):  # "Freitag, den 13.": the next Friday the 13th
+            return day_of_month_on_weekday(int(match[1]), int(weekday[1]), today)
         return day_of_month(int(match[1]), today)
     return None
 

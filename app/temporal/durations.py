@@ -25,6 +25,7 @@ _UNIT_MINUTES = {
 }
 _NUMBER = re.compile(r"^\d+(?:,\d+)?$")
 _UNTIL = re.compile(r"(?:^|(?<= ))_to (.+)$")
+_STARTS_LATER = re.compile(r"(?<!\S)_in \d+(?:,\d+)? ")
 ALL_DAY_MINUTES = 1440
 
 
@@ -54,11 +55,15 @@ def _sum_of_lengths(tokens: list[str]) -> float | None:
             share = 0.25 if token == "_quarter" else 0.75
             factor = share * (pending if pending is not None else 1.0)
             pending = None
-        elif token == "_and" and tokens[index + 1 : index + 3] == ["1", "_half"]:
+        elif token == "_and" and tokens[index + 1 : index + 3] in (
+            ["1", "_half"],
+            ["1", "_quarter"],
+        ):
+            share = 0.5 if tokens[index + 2] == "_half" else 0.25
             if pending is not None:  # "two and a half hours"
-                pending += 0.5
-            elif last_unit is not None:  # "an hour and a half"
-                total += 0.5 * last_unit
+                pending += share
+            elif last_unit is not None:  # "an hour and a half", "an hour and a quarter"
+                total += share * last_unit
             index += 3
             continue
         elif token in _UNIT_MINUTES:
@@ -118,6 +123,8 @@ def resolve_canonical_duration(text: str, language: str, start: time | None) -> 
                 end = SaidClock(end_time.hour, end_time.minute, twenty_four_hour=True)
         if end is not None:
             return _between(start, end, day_part_cue(until[1])) if start is not None else None
+    if _STARTS_LATER.search(text):
+        return None  # "in zwei Stunden", "in an hour": when it starts, not how long it lasts
     total = _sum_of_lengths(tokens)
     if total is None or total <= 0:
         return None

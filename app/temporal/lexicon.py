@@ -224,12 +224,23 @@ def _weekday_compound(word: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_NUMBER_HYPHEN = re.compile(r"(?<=[\d.:])-(?=\d)")
+
+
+def _span_hyphen(word: str) -> str:
+    """ "14-16", "3.-5.", "2:00-3:30" are spans; an ISO date keeps its hyphens."""
+    return word if _ISO_DATE.match(word) else _NUMBER_HYPHEN.sub(" _to ", word)
+
+
 def _prepare(text: str, language: str) -> str:
     text = _fold(text).replace("\u2019", "'")
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r" _\1m ", text)  # "p. m.", "a.m."
     if language == "en":
         text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "today's"
     text = text.replace("'", "")
+    text = text.replace("\u2013", "-").replace("\u2014", "-")
+    text = " ".join(_span_hyphen(word) for word in text.split())
     text = _SPLIT_CLOCK_SUFFIX.sub(r" \1", text)
     text = _KEEP_CHARACTERS.sub(" ", text)
     text = _LETTER_HYPHEN.sub(" ", text)

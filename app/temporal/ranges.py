@@ -26,8 +26,11 @@ def _pattern(body: str) -> re.Pattern[str]:
 
 _UNTIL = re.compile(r"^(?:_at )?_to (.+)$")
 _NEXT_COUNT = _pattern(r"_next (\d+) (_day|_week)")
-_WEEK = _pattern(r"(?:(_this|_next|_coming|_afternext|_last) )?_week( _afternext)?")
-_WEEKEND = _pattern(r"(?:(_this|_next|_coming|_afternext|_last) )?_weekend( _afternext)?")
+# Without a modifier only where no number counts the weeks ("in anderthalb Wochen" is no span).
+_WEEK = _pattern(r"(?:(_this|_next|_coming|_afternext|_last) |(?<![\d.,] ))_week( _afternext)?")
+_WEEKEND = _pattern(
+    r"(?:(_this|_next|_coming|_afternext|_last) |(?<![\d.,] ))_weekend( _afternext)?"
+)
 _MONTH = _pattern(r"(_this|_next|_coming|_last) _month")
 _YEAR = _pattern(r"(_this|_next|_coming|_last) _year")
 _NAMED_MONTH = _pattern(r"_m(\d{1,2})(?: (\d{4}))?")
@@ -57,6 +60,8 @@ def _span(text: str, language: str, today: date) -> tuple[bool, DateRange | None
     left, right = " ".join(tokens[:cut]), " ".join(tokens[cut + 1 :])
     if _ORDINAL_ONLY.match(left) and (month := _MONTH_OF.search(right)):
         left = f"{left.rstrip('.')}. {month[1] or month[2]}"  # "vom 3. bis 5. Mai"
+    elif _ORDINAL_ONLY.match(right) and (month := _MONTH_OF.search(left)):
+        right = f"{right.rstrip('.')}. {month[1] or month[2]}"  # "April 3rd to 5th"
     start = resolve_canonical_date(left, language, today)
     end = resolve_canonical_date(right, language, today)
     if start is None or end is None:
