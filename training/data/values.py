@@ -89,6 +89,15 @@ def _day_value(
             weekday = rng.randrange(7)
             day = _next_monday(today) + timedelta(days=weekday)
         return day, {"weekday": vocab.weekdays[weekday]}
+    if form.rule == "day_of_month":
+        day = today + timedelta(days=rng.randint(1, 27))
+        return day, _day_words(vocab, day)
+    if form.rule == "months":
+        count = rng.choice(form.numbers) if form.numbers else 1
+        month_index = today.month - 1 + count
+        year, month = today.year + month_index // 12, month_index % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, min(today.day, last)), {"n": str(count)}
     if form.rule in ("absolute", "absolute_year"):
         day = today + timedelta(days=rng.randint(1, 330 if form.rule == "absolute" else 420))
         return day, _day_words(vocab, day)
