@@ -193,3 +193,18 @@ def test_asr_style_lowercases_and_keeps_phrases_copyable() -> None:
     assert utterance.text == utterance.text.lower()
     assert "?" not in utterance.text
     assert all(phrase in utterance.text for phrase in utterance.phrases.values())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_template_renders_with_copyable_phrases(language: str) -> None:
+    rng = random.Random(11)
+    vocab = vocabulary(language)
+    for function in ("create_event", "delete_event", "list_events"):
+        for template in templates(language)[function]:
+            for now in (THURSDAY, datetime(2026, 12, 31, 21, 0), datetime(2027, 3, 28, 7, 5)):
+                utterance = compose(template, vocab, now, rng, Style())
+                assert "{" not in utterance.text and "  " not in utterance.text
+                assert utterance.text[0].isupper(), utterance.text
+                for phrase in utterance.phrases.values():
+                    assert phrase and phrase in utterance.text
+                    assert phrase == phrase.strip()

@@ -41,7 +41,9 @@ from training.data.verify import ZONE, Verifier
 from training.data.vocabulary import Template, vocabulary
 
 OUTPUT = Path(__file__).resolve().parent / "asr_records.jsonl"
-MAX_WORD_ERROR_RATE = 0.4
+MAX_WORD_ERROR_RATE = {"en": 0.4, "de": 0.5}
+"""German is spoken by espeak-ng, which whisper understands worse than a person; the phrases
+themselves are still checked one by one below."""
 MIN_TITLE_SIMILARITY = 0.6
 GERMAN_VOICES = ("de+m3", "de")
 """Measured on a few sentences: whisper base understands these espeak-ng voices best (the
@@ -217,7 +219,7 @@ def transcribed_record(
         counts["dropped: language detected wrong"] += 1
         return None
     rate = word_error_rate(words_of(clean), words_of(transcript))
-    if rate > MAX_WORD_ERROR_RATE:
+    if rate > MAX_WORD_ERROR_RATE[language]:
         counts["dropped: word error rate too high"] += 1
         return None
     phrases: dict[str, str] = {}
@@ -314,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
                 records.append(record)
             if index % 25 == 0:
                 print(
-                    f"{index} spoken, {len(records)} kept, {time.perf_counter() - started:.0f} s",
+                    f"{index} spoken, {len(records)} kept, "
+                    f"{time.perf_counter() - started:.0f} s, {dict(counts)}",
                     file=sys.stderr,
                 )
     with arguments.out.open("w", encoding="utf-8") as handle:
