@@ -108,8 +108,8 @@ _DAY_MONTH = _pattern(_NUM + r"\.? _m(\d{1,2})" + _YEAR)
 _MONTH_DAY = _pattern(r"_m(\d{1,2}) " + _NUM + r"\.?" + _YEAR)
 _HOLIDAY = _pattern(r"_hol(\d\d)-(\d\d)" + _YEAR)
 _ORDINAL_DAY = re.compile(r"(?<!\S)(?<!_at )(\d{1,2})\.(?! (?:_oclock|_h|_m\d+)(?!\S))(?!\S)")
-_WEEKDAY_IN_WEEK = _pattern(r"_d(\d) (_this|_next|_afternext|_last) _week")
-_WEEK_THEN_WEEKDAY = _pattern(r"(_this|_next|_afternext|_last) _week _d(\d)")
+_WEEKDAY_IN_WEEK = _pattern(r"_d(\d) (_this|_next|_coming|_afternext|_last) _week")
+_WEEK_THEN_WEEKDAY = _pattern(r"(_this|_next|_coming|_afternext|_last) _week _d(\d)")
 _WEEKDAY_IN_WEEKS = _pattern(r"_d(\d) _in (\d+) _week")
 _OFFSET_FROM_WEEKDAY = _pattern(
     r"(\d+) (_day|_week) (?:_from|_past) (_next |_this |_coming )?_d(\d)"
@@ -123,7 +123,7 @@ _RELATIVE = _pattern(r"_rel(-?\d)")
 _IN_OFFSET = _pattern(r"_in (\d+) (_day|_week|_month|_year)(?! _and 1 _half)")
 _OFFSET_LATER = _pattern(r"(\d+) (_day|_week|_month|_year)(?: _from _rel0)?")
 
-_MODIFIERS = {"_this": 0, "_next": 1, "_afternext": 2, "_last": -1}
+_MODIFIERS = {"_this": 0, "_next": 1, "_coming": 1, "_afternext": 2, "_last": -1}
 
 
 def _numeric(text: str, language: str, today: date) -> date | None:

@@ -13,7 +13,7 @@ from app.temporal.clock import (
     resolve_canonical_time,
     said_clock,
 )
-from app.temporal.lexicon import canonical
+from app.temporal.lexicon import UNKNOWN, canonical
 
 _UNIT_MINUTES = {
     "_minute": 1.0,
@@ -43,7 +43,9 @@ def _sum_of_lengths(tokens: list[str]) -> float | None:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if _NUMBER.match(token):
+        if token == UNKNOWN:  # "ein paar Stunden": the number was not about the unit
+            pending, factor = None, 1.0
+        elif _NUMBER.match(token):
             pending = _number(token) * factor
             factor = 1.0
         elif token == "_half":

@@ -34,6 +34,7 @@ LANGUAGES = ("de", "en")
 
 _DIGIT_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
 _DECIMAL = re.compile(r"^(\d+)[.,](\d+)$")
+_HOURS_H_MINUTES = re.compile(r"\b(\d{1,2})h(\d{2})\b")
 _SPLIT_CLOCK_SUFFIX = re.compile(r"(?<=\d)(am|pm|h|uhr)\b")
 _KEEP_CHARACTERS = re.compile(r"[^\w\s.:/,\-]")
 _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d])-|-(?=[^\W\d])")
@@ -241,6 +242,7 @@ def _prepare(text: str, language: str) -> str:
     text = text.replace("'", "")
     text = text.replace("\u2013", "-").replace("\u2014", "-")
     text = " ".join(_span_hyphen(word) for word in text.split())
+    text = _HOURS_H_MINUTES.sub(r"\1 _h \2", text)  # "18h30", "1h30"
     text = _SPLIT_CLOCK_SUFFIX.sub(r" \1", text)
     text = _KEEP_CHARACTERS.sub(" ", text)
     text = _LETTER_HYPHEN.sub(" ", text)
