@@ -54,7 +54,7 @@ _MERIDIEM = _pattern(_H + r"(?: (?:_and )?(\d{2}))? (?:_am|_pm)")
 _HOUR_CLOCK = _pattern(_H + r"\.? " + _CLOCK)
 _HOUR_WITH_PART = _pattern(_H + r"(?: (\d{2}))? _part_\w+")
 _AT_HOUR = re.compile(r"(?<!\S)(?:_at|_from) " + _HOUR + r"\.?(?: (\d{2}))?(?!\S)")
-_WHOLE = re.compile(r"(?:_at )?" + _H + r"(?: (\d{2}))?")
+_WHOLE = re.compile(r"(?:_at )?" + _H + r"(?:[ .](\d{2}))?")  # the phrase is just a clock time
 _PART = re.compile(r"(?<!\S)_part_(\w+)")
 _MERIDIEM_CUE = re.compile(r"(?<!\S)_(am|pm)(?!\S)")
 

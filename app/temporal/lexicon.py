@@ -35,7 +35,7 @@ LANGUAGES = ("de", "en")
 _DIGIT_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
 _DECIMAL = re.compile(r"^(\d+)[.,](\d+)$")
 _HOURS_H_MINUTES = re.compile(r"\b(\d{1,2})h(\d{2})\b")
-_SPLIT_CLOCK_SUFFIX = re.compile(r"(?<=\d)(am|pm|h|uhr)\b")
+_SPLIT_CLOCK_SUFFIX = re.compile(r"(?<=\d)(am|pm|h|uhr|min|mins|std|hr|hrs)\b")
 _KEEP_CHARACTERS = re.compile(r"[^\w\s.:/,\-]")
 _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d])-|-(?=[^\W\d])")
 _UNIT_TOKENS = frozenset(
@@ -235,7 +235,8 @@ def _span_hyphen(word: str) -> str:
 
 
 def _prepare(text: str, language: str) -> str:
-    text = _fold(text).replace("\u2019", "'")
+    # Underscores mark canonical tokens, so none may come from the phrase itself.
+    text = _fold(text).replace("_", " ").replace("\u2019", "'")
     text = re.sub(r"\b([ap])\.\s?m\b\.?", r" _\1m ", text)  # "p. m.", "a.m."
     if language == "en":
         text = re.sub(r"(?<=[a-z])'s\b", "", text)  # "today's"
@@ -251,10 +252,12 @@ def _prepare(text: str, language: str) -> str:
         word = word.strip(",/-:")
         if not word:
             continue
-        if not any(character.isdigit() for character in word):
+        if any(character.isdigit() for character in word):
+            word = word.rstrip(",")
+            while word.endswith(".."):
+                word = word[:-1]
+        else:
             word = word.strip(".")
-        elif word.endswith(",") or word.endswith(".."):
-            word = word.rstrip(",.") + ("." if word.rstrip(",").endswith(".") else "")
         if word:
             words.append(word)
     return " ".join(words)
