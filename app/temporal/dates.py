@@ -106,6 +106,7 @@ _SLASHED = _pattern(r"(\d{1,2})/(\d{1,2})")
 _YEAR = r"(?: (\d{4}|20 \d{2}))?"  # "2017", spoken "twenty seventeen" / "zwanzig siebzehn"
 _DAY_MONTH = _pattern(_NUM + r"\.? _m(\d{1,2})" + _YEAR)
 _MONTH_DAY = _pattern(r"_m(\d{1,2}) " + _NUM + r"\.?" + _YEAR)
+_ORDINAL_DAY_MONTH = _pattern(_NUM + r"\. " + _NUM + r"\." + _YEAR)  # "am dreißigsten siebten"
 _HOLIDAY = _pattern(r"_hol(\d\d)-(\d\d)" + _YEAR)
 _ORDINAL_DAY = re.compile(r"(?<!\S)(?<!_at )(\d{1,2})\.(?! (?:_oclock|_h|_m\d+)(?!\S))(?!\S)")
 _WEEKDAY_IN_WEEK = _pattern(r"_d(\d) (_this|_next|_coming|_afternext|_last) _week")
@@ -153,6 +154,8 @@ def _named_month(text: str, today: date) -> date | None:
         return day_and_month(int(match[1]), int(match[2]), _year(match[3]), today)
     if match := _MONTH_DAY.search(text):
         return day_and_month(int(match[2]), int(match[1]), _year(match[3]), today)
+    if match := _ORDINAL_DAY_MONTH.search(text):
+        return day_and_month(int(match[1]), int(match[2]), _year(match[3]), today)
     if match := _HOLIDAY.search(text):
         return day_and_month(int(match[2]), int(match[1]), _year(match[3]), today)
     if match := _ORDINAL_DAY.search(text):
