@@ -40,6 +40,7 @@ Policies (each has a test in `tests/temporal/test_policies.py`):
 | "die nächsten 3 Tage", "the next 7 days" | N days, today included |
 | "von Freitag bis Montag" | inclusive; an end weekday before the start -> a week on |
 | "nächste Woche" as a date | None (a span is not a day) |
+| "in zwei Stunden", "in an hour" | no time and no length: `resolve_time_offset` gives minutes |
 """
 
 from __future__ import annotations
@@ -48,10 +49,17 @@ from datetime import date, datetime, time
 
 from app.temporal.clock import resolve_time_phrase
 from app.temporal.dates import resolve_date_phrase
-from app.temporal.durations import resolve_duration_phrase
+from app.temporal.durations import resolve_duration_phrase, resolve_offset_phrase
 from app.temporal.ranges import DateRange, resolve_range_phrase
 
-__all__ = ["DateRange", "resolve_date", "resolve_duration", "resolve_range", "resolve_time"]
+__all__ = [
+    "DateRange",
+    "resolve_date",
+    "resolve_duration",
+    "resolve_range",
+    "resolve_time",
+    "resolve_time_offset",
+]
 
 
 def resolve_date(phrase: str, language: str, now: datetime) -> date | None:
@@ -73,3 +81,9 @@ def resolve_duration(phrase: str, language: str, start: time | None = None) -> i
 def resolve_range(phrase: str, language: str, now: datetime) -> DateRange | None:
     """The span of days (inclusive) a listing phrase names, relative to `now`."""
     return resolve_range_phrase(phrase, language, now.date())
+
+
+def resolve_time_offset(phrase: str, language: str) -> int | None:
+    """Minutes from now for a start said relative to now ("in zwei Stunden", "in ten minutes");
+    None for anything else (days and weeks ahead are `resolve_date`'s)."""
+    return resolve_offset_phrase(phrase, language)

@@ -133,5 +133,26 @@ def resolve_canonical_duration(text: str, language: str, start: time | None) -> 
     return round(total)
 
 
+_CLOCK_UNITS = frozenset({"_hour", "_h", "_minute", "_quarterhour"})
+
+
+def resolve_canonical_offset(text: str) -> int | None:
+    """Minutes from now in "in zwei Stunden", "in ten minutes"; None for days and weeks."""
+    match = _STARTS_LATER.search(text)
+    if match is None:
+        return None
+    tokens = text[match.start() :].split()[1:]
+    if not any(token in _CLOCK_UNITS for token in tokens) or any(
+        token in ("_day", "_week", "_month", "_year") for token in tokens
+    ):
+        return None
+    total = _sum_of_lengths(tokens)
+    return round(total) if total is not None and total > 0 else None
+
+
+def resolve_offset_phrase(phrase: str, language: str) -> int | None:
+    return resolve_canonical_offset(canonical(phrase, language))
+
+
 def resolve_duration_phrase(phrase: str, language: str, start: time | None = None) -> int | None:
     return resolve_canonical_duration(canonical(phrase, language), language, start)

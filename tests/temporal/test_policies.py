@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.temporal import DateRange, resolve_date, resolve_duration, resolve_range, resolve_time
+from app.temporal import (
+    DateRange,
+    resolve_date,
+    resolve_duration,
+    resolve_range,
+    resolve_time,
+    resolve_time_offset,
+)
 
 ZONE = ZoneInfo("Europe/Berlin")
 THURSDAY = datetime(2026, 3, 26, 10, 0, tzinfo=ZONE)
@@ -258,3 +265,30 @@ def test_a_span_of_weekdays_ending_before_it_starts_moves_the_end_a_week_on() ->
 @pytest.mark.parametrize(("phrase", "language"), [("nächste Woche", "de"), ("this month", "en")])
 def test_a_span_is_not_a_date(phrase: str, language: str) -> None:
     assert resolve_date(phrase, language, THURSDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language", "minutes"),
+    [
+        ("in zwei Stunden", "de", 120),
+        ("in einer Viertelstunde", "de", 15),
+        ("in anderthalb Stunden", "de", 90),
+        ("in ten minutes", "en", 10),
+        ("in an hour and a half", "en", 90),
+        ("in a hour", "en", 60),
+    ],
+)
+def test_a_start_relative_to_now_is_an_offset_not_a_time_or_length(
+    phrase: str, language: str, minutes: int
+) -> None:
+    assert resolve_time_offset(phrase, language) == minutes
+    assert resolve_time(phrase, language) is None
+    assert resolve_duration(phrase, language) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("in drei Tagen", "de"), ("zwei Stunden", "de"), ("um 15 Uhr", "de"), ("in a week", "en")],
+)
+def test_no_offset_where_none_is_said_in_minutes_or_hours(phrase: str, language: str) -> None:
+    assert resolve_time_offset(phrase, language) is None
