@@ -292,3 +292,8 @@ def test_a_start_relative_to_now_is_an_offset_not_a_time_or_length(
 )
 def test_no_offset_where_none_is_said_in_minutes_or_hours(phrase: str, language: str) -> None:
     assert resolve_time_offset(phrase, language) is None
+
+
+def test_an_unsupported_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="unsupported language"):
+        resolve_date("demain", "fr", THURSDAY)

@@ -174,3 +174,54 @@ def test_no_phrase_raises(phrase: str, language: str) -> None:
     resolve_time(phrase, language, phrase)
     resolve_duration(phrase, language, time(9, 0))
     resolve_range(phrase, language, NOW)
+
+
+GERMAN_WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
+ENGLISH_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+any_day = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+
+
+def at_ten(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=NOW.tzinfo)
+
+
+@given(any_day, st.integers(0, 6))
+def test_weekday_phrases_land_on_that_weekday_in_their_window(today: date, weekday: int) -> None:
+    now = at_ten(today)
+    german, english = GERMAN_WEEKDAYS[weekday], ENGLISH_WEEKDAYS[weekday]
+    windows = {
+        (german, "de"): (1, 7),
+        (f"nächsten {german}", "de"): (1, 7),
+        (f"diesen {german}", "de"): (0, 6),
+        (f"letzten {german}", "de"): (-7, -1),
+        (f"übernächsten {german}", "de"): (8, 14),
+        (f"next {english}", "en"): (1, 7),
+        (f"this {english}", "en"): (0, 6),
+        (f"last {english}", "en"): (-7, -1),
+    }
+    for (phrase, language), (first, last) in windows.items():
+        found = resolve_date(phrase, language, now)
+        assert found is not None
+        assert found.weekday() == weekday
+        assert first <= (found - today).days <= last, phrase
+    next_week = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    assert resolve_date(f"{german} nächster Woche", "de", now) == next_week + timedelta(weekday)
+    assert resolve_date(f"{english} next week", "en", now) == next_week + timedelta(weekday)
+
+
+@given(any_day, st.integers(1, 60))
+def test_listing_spans_have_their_shape(today: date, count: int) -> None:
+    now = at_ten(today)
+    this_week = resolve_range("diese Woche", "de", now)
+    assert this_week is not None
+    assert this_week.start == today and this_week.end.weekday() == 6
+    assert (this_week.end - this_week.start).days < 7
+    next_week = resolve_range("next week", "en", now)
+    assert next_week is not None
+    assert next_week.start.weekday() == 0 and (next_week.end - next_week.start).days == 6
+    assert 1 <= (next_week.start - today).days <= 7
+    days = resolve_range(f"die nächsten {count} Tage", "de", now)
+    assert days is not None and days.start == today and (days.end - today).days == count - 1
+    month = resolve_range("next month", "en", now)
+    assert month is not None and month.start.day == 1 and month.start > today
+    assert (month.end + timedelta(days=1)).day == 1
