@@ -169,7 +169,7 @@ class Speech:
         )
         samples, rate = self._join(chunks)
         audio = self._resample(samples, rate)
-        transcript = self._recognizer.transcribe(audio, None)
+        transcript = self._recognizer.transcribe(audio, language)
         return transcript.text, transcript.language, name
 
 
