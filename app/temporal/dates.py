@@ -121,7 +121,9 @@ _MODIFIED_WEEKDAY = _pattern(r"(_next|_coming|_this|_last) _d(\d)")
 _WEEKDAY = _pattern(r"_d(\d)")
 _RELATIVE_WITH_OFFSET = _pattern(r"_rel(-?\d) _in (\d+) (_day|_week|_month|_year)")
 _RELATIVE = _pattern(r"_rel(-?\d)")
-_IN_OFFSET = _pattern(r"_in (\d+) (_day|_week|_month|_year)(?! _and 1 _half)")
+_IN_OFFSET = _pattern(
+    r"_in (\d+) (_day|_week|_month|_year)(?: _and (\d+) (_day|_week))?(?! _and 1 _half)"
+)
 _OFFSET_LATER = _pattern(r"(\d+) (_day|_week|_month|_year)(?: _from _rel0)?")
 
 _MODIFIERS = {"_this": 0, "_next": 1, "_coming": 1, "_afternext": 2, "_last": -1}
@@ -202,7 +204,10 @@ def _relative(text: str, today: date) -> date | None:
     if match := _RELATIVE.search(text):
         return today + timedelta(days=int(match[1]))
     if match := _IN_OFFSET.search(text):
-        return add_offset(today, int(match[1]), match[2])
+        later = add_offset(today, int(match[1]), match[2])
+        if later is not None and match[3]:  # "in zwei Wochen und drei Tagen"
+            later = add_offset(later, int(match[3]), match[4])
+        return later
     return None
 
 
