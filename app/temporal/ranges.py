@@ -64,6 +64,8 @@ def _span(text: str, language: str, today: date) -> tuple[bool, DateRange | None
         right = f"{right.rstrip('.')}. {month[1] or month[2]}"  # "April 3rd to 5th"
     start = resolve_canonical_date(left, language, today)
     end = resolve_canonical_date(right, language, today)
+    if end is not None and start is None and tokens[cut] == "_to":
+        start = today  # "Termine bis Freitag": from today
     if start is None or end is None:
         return False, None
     if end < start and _DAY_NAME.search(right):
