@@ -37,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     context = Context.from_args(args)
     try:
         result = args.handler(args, context, parser)
-    except (CalendarError, ValueError) as error:
+    except (CalendarError, ValueError, OSError, RuntimeError) as error:
+        # Model, audio and calendar errors all say what happened and what to do.
+        logging.debug("failed", exc_info=True)
         print(f"error: {error}", file=sys.stderr)
         return 1
     if result is not None:

@@ -97,3 +97,13 @@ class Pipeline:
 
 def _ms_since(started: float) -> float:
     return (timer.perf_counter() - started) * 1000
+
+
+def load_pipeline(*, speech_input: bool = True, speech_output: bool = True) -> Pipeline:
+    """Load (and warm up) every model the assistant needs. Takes seconds: call it in a worker."""
+    from app.nlu.llama_model import load_call_model
+
+    understander = Understander(load_call_model())
+    recognizer = Recognizer() if speech_input else None
+    synthesizer = Synthesizer() if speech_output else None
+    return Pipeline(understander, recognizer, synthesizer)

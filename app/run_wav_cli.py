@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import time as timer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from app.options import Context
+
+if TYPE_CHECKING:
+    from app.pipeline import Pipeline
 
 
 def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
@@ -33,35 +36,43 @@ def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentParser) -> Any:
     del parser
+    from app.pipeline import load_pipeline
+
+    load_started = timer.perf_counter()
+    pipeline = load_pipeline(speech_output=args.speak_to is not None)
+    result = run_wav(
+        pipeline, args.file, args.calendar, context, confirmed=args.yes, speak_to=args.speak_to
+    )
+    result["load_ms"] = round((timer.perf_counter() - load_started) * 1000, 1)
+    return result
+
+
+def run_wav(
+    pipeline: Pipeline,
+    recording: Path,
+    calendar: Path,
+    context: Context,
+    *,
+    confirmed: bool = False,
+    speak_to: Path | None = None,
+) -> dict[str, Any]:
+    """The `run-wav` JSON object for one recording, with models already loaded."""
     from app.dialog import Dialog
-    from app.nlu.llama_model import load_call_model
-    from app.nlu.understand import Understander
-    from app.pipeline import Pipeline
-    from app.speech.asr import Recognizer
     from app.speech.audio import load_audio, write_wav
-    from app.speech.tts import AudioChunk, Synthesizer
+    from app.speech.tts import AudioChunk
     from calendar_backend import CalendarStore
 
-    samples = load_audio(args.file)
-    load_started = timer.perf_counter()
-    pipeline = Pipeline(
-        Understander(load_call_model()),
-        Recognizer(),
-        Synthesizer() if args.speak_to else None,
-    )
-    if pipeline.synthesizer is not None:
-        pipeline.synthesizer.voice_for("en")
-    load_ms = (timer.perf_counter() - load_started) * 1000
-    dialog = Dialog(CalendarStore(args.calendar, zone=context.zone))
+    samples = load_audio(recording)
+    dialog = Dialog(CalendarStore(calendar, zone=context.zone))
     started = timer.perf_counter()
     turn = pipeline.run_recording(
-        samples, context.language, context.now, dialog, confirmed=args.yes
+        samples, context.language, context.now, dialog, confirmed=confirmed
     )
     timings = dict(turn.timings_ms)
     timings["tts_first_audio"] = None
     # Until the reply starts to sound (or, with nothing to speak, until the outcome is known).
     timings["total"] = (timer.perf_counter() - started) * 1000
-    if args.speak_to is not None:
+    if speak_to is not None:
         tts_started = timer.perf_counter()
         chunks: list[AudioChunk] = []
         for chunk in pipeline.speak(turn.outcome):
@@ -72,7 +83,7 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
             chunks.append(chunk)
         rate = chunks[0].sample_rate if chunks else 22_050
         audio = np.concatenate([c.samples for c in chunks]) if chunks else np.zeros(0, np.float32)
-        write_wav(args.speak_to, audio, rate)
+        write_wav(speak_to, audio, rate)
     parse: dict[str, Any] = {"function": None, "arguments": {}, "missing": []}
     if turn.understanding is not None:
         understood = turn.understanding.to_json()
@@ -81,14 +92,13 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
         "transcript": {
             "text": turn.text,
             "language": turn.language,
-            "language_probability": turn.transcript.language_probability
-            if turn.transcript
-            else None,
+            "language_probability": (
+                turn.transcript.language_probability if turn.transcript else None
+            ),
         },
         "parse": parse,
         "result": turn.outcome.to_json(),
         "timings_ms": {
             name: round(value, 1) if value is not None else None for name, value in timings.items()
         },
-        "load_ms": round(load_ms, 1),
     }

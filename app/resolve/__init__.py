@@ -127,7 +127,9 @@ def _resolve_parameter(
         case "date":
             return {name: resolve_date(phrase, language, now) if phrase else None}
         case "time":
-            hint = " ".join(text for key, text in phrases.items() if key != name)
+            # Only the day phrase may carry a part of the day ("morgen früh", "tonight"); a title
+            # like "morning run" should not move the hour.
+            hint = phrases.get("date", "")
             return {name: resolve_time(phrase, language, hint) if phrase else None}
         case "duration":
             start = resolved_so_far.get("time")
