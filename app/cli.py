@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app import calendar_cli, parse_cli, run_wav_cli, speech_cli
+from app import calendar_cli, parse_cli, run_wav_cli, selftest_cli, speech_cli
 from app.options import Context, shared_options
 from calendar_backend import CalendarError
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     speech_cli.add_parser(subcommands, shared_options())
     parse_cli.add_parser(subcommands, shared_options())
     run_wav_cli.add_parser(subcommands, shared_options())
+    selftest_cli.add_parser(subcommands, shared_options())
     return parser
 
 
