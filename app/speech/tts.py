@@ -9,6 +9,7 @@ import re
 import threading
 import time
 import tomllib
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -53,7 +54,8 @@ class Style:
     speed: float = 1.0
     """Above 1 is faster."""
     deterministic: bool = False
-    """Piper without its random variation (for reproducible recordings)."""
+    """The same audio for the same text every time: Piper without its random variation,
+    espeak-ng with a fixed random seed (for reproducible recordings)."""
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -158,8 +160,12 @@ class _Espeak:
             self._pieces.append(np.ctypeslib.as_array(wave, shape=(count,)).copy())
         return 0
 
-    def speak(self, text: str, voice: str, words_per_minute: int) -> Samples:
+    def speak(
+        self, text: str, voice: str, words_per_minute: int, seed: int | None = None
+    ) -> Samples:
         with self._lock:
+            if seed is not None:
+                self._lib.espeak_ng_SetRandSeed(ctypes.c_long(seed))
             if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise SpeechSynthesisError(f"espeak-ng has no voice {voice!r}")
             self._lib.espeak_SetParameter(_PARAMETER_RATE, words_per_minute, 0)
@@ -232,7 +238,8 @@ class Synthesizer:
     ) -> tuple[Samples, int]:
         engine = _Espeak.get()
         words_per_minute = round(voice.words_per_minute * style.speed)
-        return engine.speak(sentence, voice.name, words_per_minute), engine.sample_rate
+        seed = zlib.crc32(sentence.encode()) if style.deterministic else None
+        return engine.speak(sentence, voice.name, words_per_minute, seed), engine.sample_rate
 
     def _speak_piper(
         self, voice: PiperVoiceSpec, sentence: str, style: Style
