@@ -142,7 +142,97 @@ def _benchmark(manifest: Path) -> None:
         )
 
 
+@dataclass(frozen=True)
+class EndpointResult:
+    file: str
+    detected: bool
+    cut_early: bool
+    """The end was declared before the speech was over."""
+    latency_ms: float
+    """From the true end of speech to the declared end."""
+
+
+def endpoint_fixtures(
+    name: str, manifest: Path = DEFAULT_MANIFEST, noise_db: float | None = None
+) -> list[EndpointResult]:
+    """Stream every fixture (with a second of silence before and three after, plus a faint
+    noise floor, or with steady background noise `noise_db` below the speech throughout)
+    through an end-of-speech detector, as the microphone does block by block."""
+    import numpy as np
+
+    from app.speech.audio import SAMPLE_RATE, load_audio
+    from app.speech.microphone import ENDPOINTERS
+
+    results = []
+    block = int(0.03 * SAMPLE_RATE)
+    rng = np.random.default_rng(7)
+    for entry in load_manifest(manifest):
+        speech = load_audio(manifest.parent / str(entry["file"]))
+        loud = np.flatnonzero(np.abs(speech) > 0.02)
+        true_end = SAMPLE_RATE + (int(loud[-1]) if len(loud) else 0)
+        stream = np.concatenate(
+            [np.zeros(SAMPLE_RATE, np.float32), speech, np.zeros(3 * SAMPLE_RATE, np.float32)]
+        )
+        noise = rng.standard_normal(len(stream)).astype(np.float32)
+        if noise_db is None:
+            noise *= 3e-4
+        else:
+            noise = np.convolve(noise, np.ones(8, np.float32) / 8, mode="same").astype(np.float32)
+            speech_rms = float(np.sqrt(np.mean(speech[np.abs(speech) > 0.01] ** 2)))
+            noise *= speech_rms / float(np.sqrt(np.mean(noise**2))) * 10 ** (-noise_db / 20)
+        stream = (stream + noise).astype(np.float32)
+        endpointer = ENDPOINTERS[name]()
+        declared = None
+        for start in range(0, len(stream), block):
+            endpointer.feed(stream[start : start + block])
+            if endpointer.speech_ended:
+                declared = start + block
+                break
+        results.append(
+            EndpointResult(
+                file=str(entry["file"]),
+                detected=endpointer.speech_started,
+                cut_early=declared is not None and declared < true_end,
+                latency_ms=((declared or len(stream)) - true_end) / SAMPLE_RATE * 1000,
+            )
+        )
+    return results
+
+
+def _endpoint_benchmark(manifest: Path) -> None:
+    for name, noise_db in (
+        ("energy", None),
+        ("silero", None),
+        ("energy", 15.0),
+        ("silero", 15.0),
+        ("energy", 6.0),
+        ("silero", 6.0),
+    ):
+        print(f"background noise {noise_db} dB below speech" if noise_db else "quiet room")
+        results = endpoint_fixtures(name, manifest, noise_db)
+        started = time.perf_counter()
+        endpoint_fixtures(name, manifest, noise_db)
+        seconds = time.perf_counter() - started
+        latencies = sorted(r.latency_ms for r in results if not r.cut_early and r.detected)
+        median = latencies[len(latencies) // 2] if latencies else float("nan")
+        print(
+            f"end of speech ({name}): speech found {sum(r.detected for r in results)}"
+            f"/{len(results)}, cut early {sum(r.cut_early for r in results)}, "
+            f"median latency after the last word {median:.0f} ms, "
+            f"whole run {seconds * 1000:.0f} ms"
+        )
+        for result in results:
+            if result.cut_early or not result.detected:
+                print(f"  {result.file}: detected={result.detected} cut_early={result.cut_early}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Benchmark the speech stages")
     parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
-    _benchmark(parser.parse_args().manifest)
+    parser.add_argument(
+        "--only", choices=("all", "endpoint"), default="all", help="which benchmarks to run"
+    )
+    arguments = parser.parse_args()
+    _endpoint_benchmark(arguments.manifest)
+    if arguments.only == "all":
+        _benchmark(arguments.manifest)

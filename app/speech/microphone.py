@@ -300,7 +300,9 @@ class Microphone:
                     device=device.index,
                     channels=channels,
                     samplerate=device.default_sample_rate,
-                    dtype="float32",
+                    # 16-bit integers, as most devices deliver them: some ALSA plugin chains
+                    # lose blocks when converting to float for PortAudio.
+                    dtype="int16",
                     blocksize=max(1, int(self.settings.block_s * device.default_sample_rate)),
                     callback=self._on_block,
                     finished_callback=self._finished.set,
@@ -317,9 +319,7 @@ class Microphone:
         stream.start()
         threading.Thread(target=self._watch, name="microphone-watch", daemon=True).start()
 
-    def _on_block(
-        self, block: npt.NDArray[np.float32], frames: int, when: Any, status: Any
-    ) -> None:
+    def _on_block(self, raw: npt.NDArray[np.int16], frames: int, when: Any, status: Any) -> None:
         import sounddevice
 
         del frames, when, status
@@ -327,6 +327,7 @@ class Microphone:
         if self._done.is_set():
             raise sounddevice.CallbackStop
         try:
+            block = raw.astype(np.float32) / 32768.0
             self._device_samples += block.size
             self._clipped += int(np.count_nonzero(np.abs(block) >= CLIPPING_LEVEL))
             assert self._resampler is not None
