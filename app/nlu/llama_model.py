@@ -1,0 +1,189 @@
+"""The call model at run time: llama.cpp, greedy decoding under the call grammar.
+
+Greedy decoding with a grammar is done the cheap way: the most likely token is checked against
+the grammar alone, and only when the grammar refuses it are the grammar's constraints applied
+to the whole vocabulary (262k tokens, which costs milliseconds per step). The result is exactly
+what greedy decoding over the grammar-filtered vocabulary gives.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import llama_cpp
+import numpy as np
+from llama_cpp import Llama
+from llama_cpp.llama_grammar import LlamaGrammar
+
+from app.nlu.call_format import MAX_CALL_TOKENS, grammar
+from app.nlu.functions import END_TOKEN
+from app.nlu.model_store import adapter_path, ensure_model
+
+CONTEXT_TOKENS = 256
+
+
+class CallModelError(RuntimeError):
+    """The call model cannot be loaded or run; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    """The raw completion, functional tokens included."""
+    prompt_tokens: int
+    completion_tokens: int
+    prompt_ms: float
+    generate_ms: float
+
+
+class _GrammarSampler:
+    """llama.cpp's grammar sampler, applied to one candidate or to the whole vocabulary."""
+
+    def __init__(self, llm: Llama, gbnf: str) -> None:
+        parsed = LlamaGrammar.from_string(gbnf, verbose=False)
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
+        self._sampler = llama_cpp.llama_sampler_init_grammar(
+            vocab, parsed._grammar.encode("utf-8"), parsed._root.encode("utf-8")
+        )
+        if not self._sampler:
+            raise CallModelError("llama.cpp refused the call grammar")
+        self._one = (llama_cpp.llama_token_data * 1)()
+        self._one_array = llama_cpp.llama_token_data_array(
+            data=ctypes.cast(self._one, llama_cpp.llama_token_data_p),
+            size=1,
+            selected=-1,
+            sorted=False,
+        )
+        n_vocab = llm.n_vocab()
+        self._all = np.recarray(
+            (n_vocab,),
+            dtype=np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True),
+        )
+        self._all.id[:] = np.arange(n_vocab, dtype=np.intc)
+        self._all.p[:] = 0.0
+        self._all_array = llama_cpp.llama_token_data_array(
+            data=self._all.ctypes.data_as(llama_cpp.llama_token_data_p),
+            size=n_vocab,
+            selected=-1,
+            sorted=False,
+        )
+
+    def reset(self) -> None:
+        llama_cpp.llama_sampler_reset(self._sampler)
+
+    def allows(self, token: int) -> bool:
+        self._one[0] = llama_cpp.llama_token_data(token, 0.0, 0.0)
+        self._one_array.size = 1
+        llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(self._one_array))
+        return bool(np.isfinite(self._one[0].logit))
+
+    def best_allowed(self, logits: np.ndarray) -> int:
+        self._all.logit[:] = logits
+        self._all_array.size = len(self._all)
+        self._all_array.sorted = False
+        llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(self._all_array))
+        token = int(np.argmax(self._all.logit))
+        if not np.isfinite(self._all.logit[token]):
+            raise CallModelError("the call grammar admits no next token")
+        return token
+
+    def accept(self, token: int) -> None:
+        llama_cpp.llama_sampler_accept(self._sampler, token)
+
+    def close(self) -> None:
+        if self._sampler:
+            llama_cpp.llama_sampler_free(self._sampler)
+            self._sampler = None
+
+
+class LlamaCallModel:
+    """Loads the call model once; `complete()` turns a prompt into a call, greedily."""
+
+    def __init__(
+        self, model_path: Path, *, threads: int = 2, lora_path: Path | None = None
+    ) -> None:
+        """`lora_path` defaults to the adapter that `ensure_model()` puts next to the model."""
+        if lora_path is None and adapter_path(model_path).is_file():
+            lora_path = adapter_path(model_path)
+        if not model_path.is_file():
+            raise CallModelError(f"No call model at {model_path}; see app.nlu.model_store.")
+        try:
+            self._llm = Llama(
+                model_path=str(model_path),
+                lora_path=str(lora_path) if lora_path else None,
+                n_ctx=CONTEXT_TOKENS,
+                n_batch=CONTEXT_TOKENS,
+                n_threads=threads,
+                n_threads_batch=threads,
+                seed=0,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as error:
+            raise CallModelError(f"llama.cpp cannot load {model_path}: {error}") from None
+        self._grammar = _GrammarSampler(self._llm, grammar())
+        end = self._llm.tokenize(END_TOKEN.encode(), add_bos=False, special=True)
+        if len(end) != 1:
+            raise CallModelError(f"{END_TOKEN} is not one token in {model_path}")
+        self._end_token = end[0]
+        self._n_vocab = self._llm.n_vocab()
+
+    def tokenize(self, prompt_text: str) -> list[int]:
+        return self._llm.tokenize(prompt_text.encode("utf-8"), add_bos=True, special=False)
+
+    def _logits(self) -> np.ndarray:
+        pointer = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
+        return np.ctypeslib.as_array(pointer, shape=(self._n_vocab,))
+
+    def complete(self, prompt_text: str) -> Completion:
+        """Greedy completion under `grammar()`, stopped after the end token."""
+        started = time.perf_counter()
+        tokens = self.tokenize(prompt_text)
+        if len(tokens) + MAX_CALL_TOKENS > CONTEXT_TOKENS:
+            raise CallModelError(f"utterance too long ({len(tokens)} tokens)")
+        self._reuse_prefix(tokens)
+        self._llm.eval(tokens[self._llm.n_tokens :])
+        prompt_done = time.perf_counter()
+        self._grammar.reset()
+        generated: list[int] = []
+        while len(generated) < MAX_CALL_TOKENS:
+            logits = self._logits()
+            token = int(np.argmax(logits))
+            if not self._grammar.allows(token):
+                token = self._grammar.best_allowed(logits)
+            self._grammar.accept(token)
+            generated.append(token)
+            if token == self._end_token:
+                break
+            self._llm.eval([token])
+        finished = time.perf_counter()
+        text = self._llm.detokenize(generated, special=True).decode("utf-8", errors="replace")
+        return Completion(
+            text=text,
+            prompt_tokens=len(tokens),
+            completion_tokens=len(generated),
+            prompt_ms=(prompt_done - started) * 1000,
+            generate_ms=(finished - prompt_done) * 1000,
+        )
+
+    def _reuse_prefix(self, tokens: list[int]) -> None:
+        """Keep the cached prefix the new prompt shares with the last one (at least the last
+        prompt token is evaluated again, for its logits)."""
+        cached = self._llm.input_ids[: self._llm.n_tokens].tolist()
+        shared = 0
+        for old, new in zip(cached, tokens[:-1], strict=False):
+            if old != new:
+                break
+            shared += 1
+        self._llm.n_tokens = shared
+
+    def close(self) -> None:
+        self._grammar.close()
+        self._llm.close()
+
+
+def load_call_model(*, threads: int = 2) -> LlamaCallModel:
+    """The shipped call model, built on first use (see `ensure_model`)."""
+    return LlamaCallModel(ensure_model(), threads=threads)

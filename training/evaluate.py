@@ -1,0 +1,400 @@
+"""Strict, automatic evaluation of the shipped call model, through the runtime path the app
+uses (`ensure_model()`, `LlamaCallModel`, `parse_call`, `resolve_call`).
+
+    python -m training.evaluate [--limit N] [--models-dir DIR] [--data-dir DIR]
+
+Writes `eval_report.json` and `eval_report.md` into the models folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import platform
+import re
+import resource
+import statistics
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.nlu.call_format import MalformedCallError, RawCall, parse_call, prompt
+from app.nlu.functions import FUNCTIONS, FUNCTIONS_BY_NAME
+from app.nlu.llama_model import Completion, LlamaCallModel
+from app.nlu.model_store import ensure_model
+from app.resolve import ResolvedCall, clean_title, resolve_call
+from training.run import DEFAULT_CONFIG, load_config
+
+LOG = logging.getLogger("training.evaluate")
+ZONE = ZoneInfo("Europe/Berlin")
+"""The zone the data generator's `now` values are in."""
+INVALID = "invalid"
+SETS = {
+    "heldout": "heldout.jsonl",
+    "massive_dev_en": "massive_dev_en.jsonl",
+    "massive_dev_de": "massive_dev_de.jsonl",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record: dict[str, Any]
+    completion: Completion
+    ms: float
+    predicted: RawCall | None
+
+    @property
+    def gold_function(self) -> str:
+        return str(self.record["function"])
+
+    @property
+    def predicted_function(self) -> str:
+        return self.predicted.function if self.predicted else INVALID
+
+
+def read_records(path: Path, limit: int) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines if line.strip()]
+    return records[:limit] if limit else records
+
+
+def run_model(model: LlamaCallModel, records: Sequence[dict[str, Any]]) -> list[Outcome]:
+    outcomes = []
+    for record in records:
+        started = time.perf_counter()
+        completion = model.complete(prompt(record["text"]))
+        predicted: RawCall | None
+        try:
+            predicted = parse_call(completion.text)
+        except MalformedCallError:
+            predicted = None
+        ms = (time.perf_counter() - started) * 1000
+        outcomes.append(Outcome(record, completion, ms, predicted))
+    return outcomes
+
+
+def _now(record: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(record["now"]).replace(tzinfo=ZONE)
+
+
+def _gold_call(record: dict[str, Any]) -> RawCall:
+    spec = FUNCTIONS_BY_NAME[record["function"]]
+    phrases = record.get("phrases") or {}
+    return RawCall(
+        function=spec.name,
+        phrases={parameter.name: phrases.get(parameter.name) for parameter in spec.parameters},
+        text=str(record.get("completion", "")),
+    )
+
+
+def _resolved(call: RawCall, record: dict[str, Any]) -> ResolvedCall:
+    return resolve_call(call, record["language"], _now(record))
+
+
+def _same_resolution(left: ResolvedCall, right: ResolvedCall) -> bool:
+    return (left.function, left.arguments, left.missing) == (
+        right.function,
+        right.arguments,
+        right.missing,
+    )
+
+
+def _matches_expected(call: ResolvedCall, expected: dict[str, Any]) -> bool:
+    """Every value the utterance says (non-null in `expected`) is what the call resolved to."""
+    arguments = call.arguments_json()
+    for name, value in expected.items():
+        if value is None:
+            continue
+        got = arguments.get(name)
+        if name == "title":
+            wanted = clean_title(str(value))
+            if got is None or wanted is None or got.casefold() != wanted.casefold():
+                return False
+        elif got != value:
+            return False
+    return True
+
+
+def _words(text: str | None) -> list[str]:
+    return re.findall(r"\w+", (text or "").casefold())
+
+
+def _overlap_f1(predicted: str | None, gold: str) -> float:
+    got, wanted = Counter(_words(predicted)), Counter(_words(gold))
+    common = sum((got & wanted).values())
+    if not common:
+        return 0.0
+    precision = common / sum(got.values())
+    recall = common / sum(wanted.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _ratio(count: int, total: int) -> float | None:
+    return round(count / total, 4) if total else None
+
+
+def _percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Metrics of one group of outcomes."""
+    total = len(outcomes)
+    names = [spec.name for spec in FUNCTIONS]
+    confusion = {gold: {pred: 0 for pred in [*names, INVALID]} for gold in names}
+    function_right = valid = phrases_exact = resolved_exact = 0
+    expected_total = expected_right = gold_expected_right = 0
+    argument_right: Counter[str] = Counter()
+    argument_total: Counter[str] = Counter()
+    title_f1: list[float] = []
+    title_exact = 0
+    for outcome in outcomes:
+        record = outcome.record
+        gold = _gold_call(record)
+        predicted = outcome.predicted
+        confusion[gold.function][outcome.predicted_function] += 1
+        valid += predicted is not None
+        same_function = predicted is not None and predicted.function == gold.function
+        function_right += same_function
+        for name, phrase in gold.phrases.items():
+            key = f"{gold.function}.{name}"
+            argument_total[key] += 1
+            if same_function and predicted is not None:
+                argument_right[key] += (predicted.phrases.get(name) or None) == (phrase or None)
+        if same_function and predicted is not None:
+            phrases_exact += all(
+                (predicted.phrases.get(name) or None) == (phrase or None)
+                for name, phrase in gold.phrases.items()
+            )
+        gold_resolved = _resolved(gold, record)
+        predicted_resolved = _resolved(predicted, record) if predicted is not None else None
+        resolved_exact += predicted_resolved is not None and _same_resolution(
+            predicted_resolved, gold_resolved
+        )
+        expected = record.get("expected")
+        if isinstance(expected, dict):
+            expected_total += 1
+            gold_expected_right += _matches_expected(gold_resolved, expected)
+            expected_right += (
+                predicted_resolved is not None
+                and predicted_resolved.function == gold.function
+                and _matches_expected(predicted_resolved, expected)
+            )
+        event_name = record.get("event_name")
+        if event_name and gold.function in ("create_event", "delete_event"):
+            predicted_title = (
+                predicted.phrases.get("title") if same_function and predicted else None
+            )
+            title_f1.append(_overlap_f1(predicted_title, event_name))
+            title_exact += _words(predicted_title) == _words(event_name)
+    latencies = [outcome.ms for outcome in outcomes]
+    return {
+        "examples": total,
+        "function_accuracy": _ratio(function_right, total),
+        "structurally_valid": _ratio(valid, total),
+        "call_phrases_exact": _ratio(phrases_exact, total),
+        "resolved_call_exact": _ratio(resolved_exact, total),
+        "matches_expected": _ratio(expected_right, expected_total),
+        "gold_phrases_match_expected": _ratio(gold_expected_right, expected_total),
+        "argument_phrase_exact": {
+            key: _ratio(argument_right[key], argument_total[key]) for key in sorted(argument_total)
+        },
+        "title_overlap_f1": round(statistics.fmean(title_f1), 4) if title_f1 else None,
+        "title_exact": _ratio(title_exact, len(title_f1)),
+        "titles_scored": len(title_f1),
+        "confusion": confusion,
+        "latency_ms": {
+            "median": round(statistics.median(latencies), 1) if latencies else None,
+            "p90": round(_percentile(latencies, 0.9), 1) if latencies else None,
+            "prompt_median": round(statistics.median(o.completion.prompt_ms for o in outcomes), 1)
+            if outcomes
+            else None,
+            "generate_median": round(
+                statistics.median(o.completion.generate_ms for o in outcomes), 1
+            )
+            if outcomes
+            else None,
+            "completion_tokens_median": statistics.median(
+                o.completion.completion_tokens for o in outcomes
+            )
+            if outcomes
+            else None,
+        },
+    }
+
+
+def failures(outcomes: Sequence[Outcome], limit: int) -> list[dict[str, Any]]:
+    wrong = []
+    for outcome in outcomes:
+        gold = _gold_call(outcome.record)
+        predicted = outcome.predicted
+        same = (
+            predicted is not None
+            and predicted.function == gold.function
+            and all(
+                (predicted.phrases.get(n) or None) == (p or None) for n, p in gold.phrases.items()
+            )
+        )
+        if not same:
+            wrong.append(
+                {
+                    "text": outcome.record["text"],
+                    "gold": outcome.record.get("completion"),
+                    "predicted": outcome.completion.text,
+                }
+            )
+    return wrong[:limit]
+
+
+def evaluate(
+    data_dir: Path,
+    models_dir: Path,
+    *,
+    threads: int,
+    limit: int = 0,
+    cache_dir: Path | None = None,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    model_path = ensure_model(models_dir, cache_dir)
+    built = time.perf_counter()
+    model = LlamaCallModel(model_path, threads=threads)
+    loaded = time.perf_counter()
+    report: dict[str, Any] = {
+        "model": model_path.name,
+        "threads": threads,
+        "machine": f"{platform.machine()}, {_cpu_count()} CPUs",
+        "ensure_model_s": round(built - started, 2),
+        "load_s": round(loaded - built, 2),
+        "sets": {},
+        "failures": {},
+    }
+    for name, file_name in SETS.items():
+        path = data_dir / file_name
+        if not path.is_file():
+            LOG.warning("no %s: skipped", path)
+            continue
+        outcomes = run_model(model, read_records(path, limit))
+        by_language: dict[str, list[Outcome]] = {}
+        for outcome in outcomes:
+            by_language.setdefault(outcome.record["language"], []).append(outcome)
+        report["sets"][name] = {
+            "all": score(outcomes),
+            **{language: score(group) for language, group in sorted(by_language.items())},
+        }
+        report["failures"][name] = failures(outcomes, 25)
+        LOG.info(
+            "%s: %d examples, function %.4f, resolved exact %s, median %.0f ms",
+            name,
+            len(outcomes),
+            report["sets"][name]["all"]["function_accuracy"],
+            report["sets"][name]["all"]["resolved_call_exact"],
+            report["sets"][name]["all"]["latency_ms"]["median"],
+        )
+    model.close()
+    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+def _cpu_count() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f} %"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        "# Call model evaluation",
+        "",
+        f"Written by `python -m training.evaluate` through the runtime path (`ensure_model`, "
+        f"`LlamaCallModel`, `parse_call`, `resolve_call`); {report['machine']}, "
+        f"{report['threads']} threads; peak RSS {report['peak_rss_mb']} MB; model build "
+        f"{report['ensure_model_s']} s, load {report['load_s']} s.",
+        "",
+        "| set | lang | n | function | valid | phrases exact | resolved exact | "
+        "matches expected | title F1 | median ms | p90 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, groups in report["sets"].items():
+        for group, metrics in groups.items():
+            lines.append(
+                f"| {name} | {group} | {metrics['examples']} | "
+                f"{_percent(metrics['function_accuracy'])} | "
+                f"{_percent(metrics['structurally_valid'])} | "
+                f"{_percent(metrics['call_phrases_exact'])} | "
+                f"{_percent(metrics['resolved_call_exact'])} | "
+                f"{_percent(metrics['matches_expected'])} | "
+                f"{_percent(metrics['title_overlap_f1'])} | "
+                f"{metrics['latency_ms']['median']} | {metrics['latency_ms']['p90']} |"
+            )
+    for name, groups in report["sets"].items():
+        metrics = groups["all"]
+        lines += ["", f"## {name}", "", "Confusion (rows: gold, columns: predicted):", ""]
+        columns = list(next(iter(metrics["confusion"].values())))
+        lines.append("| gold \\ predicted | " + " | ".join(columns) + " |")
+        lines.append("|---" * (len(columns) + 1) + "|")
+        for gold, row in metrics["confusion"].items():
+            lines.append(f"| {gold} | " + " | ".join(str(row[c]) for c in columns) + " |")
+        lines += ["", "Argument phrases exact:", ""]
+        lines += [
+            f"- {key}: {_percent(value)}" for key, value in metrics["argument_phrase_exact"].items()
+        ]
+        latency = metrics["latency_ms"]
+        lines += [
+            "",
+            f"Latency: median {latency['median']} ms (prompt {latency['prompt_median']} ms, "
+            f"generation {latency['generate_median']} ms, "
+            f"{latency['completion_tokens_median']} tokens), p90 {latency['p90']} ms.",
+        ]
+        wrong = report["failures"].get(name, [])
+        if wrong:
+            lines += ["", f"First {len(wrong)} calls that differ from the gold phrases:", ""]
+            lines += [
+                f"- `{item['text']}`: `{item['predicted']}` (gold `{item['gold']}`)"
+                for item in wrong[:10]
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Evaluate the shipped call model.")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--limit", type=int, default=None, help="examples per set (0: all)")
+    parser.add_argument("--report-dir", type=Path, default=None)
+    arguments = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = load_config(arguments.config)
+    models_dir = arguments.models_dir or config.models_dir
+    limit = arguments.limit if arguments.limit is not None else config.evaluate.get("limit", 0)
+    report = evaluate(
+        arguments.data_dir or config.data_dir,
+        models_dir,
+        threads=config.evaluate.get("threads", 2),
+        limit=limit,
+        cache_dir=arguments.cache_dir,
+    )
+    report_dir = arguments.report_dir or models_dir
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / "eval_report.json").write_text(
+        json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (report_dir / "eval_report.md").write_text(markdown(report), encoding="utf-8")
+    LOG.info("report written to %s", report_dir / "eval_report.md")
+
+
+if __name__ == "__main__":
+    main()
