@@ -54,8 +54,9 @@ class Style:
     speed: float = 1.0
     """Above 1 is faster."""
     deterministic: bool = False
-    """The same audio for the same text every time: Piper without its random variation,
-    espeak-ng with a fixed random seed (for reproducible recordings)."""
+    """Reproducible audio: Piper without its random variation (the same samples every time),
+    espeak-ng with a fixed random seed (the same samples for the same sequence of calls in a
+    fresh process; a few milliseconds apart otherwise)."""
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -64,24 +65,29 @@ _SENTENCE_END = re.compile(r"([.!?…]+)[\"'»«“”)]*\s+")
 
 
 @cache
-def _abbreviations(language: str) -> frozenset[str]:
+def _sentence_rules(language: str) -> tuple[frozenset[str], bool]:
+    """Abbreviations, and whether a number with a full stop is an ordinal ("28. März")."""
     path = LOCALES_DIR / language / "voices.toml"
     try:
         with path.open("rb") as file:
-            words = tomllib.load(file).get("sentences", {}).get("abbreviations", [])
+            rules = tomllib.load(file).get("sentences", {})
     except OSError:
-        return frozenset()
-    return frozenset(str(word) for word in words)
+        return frozenset(), False
+    abbreviations = frozenset(str(word) for word in rules.get("abbreviations", []))
+    return abbreviations, bool(rules.get("ordinal_numbers_end_with_full_stop", False))
 
 
 def split_sentences(text: str, language: str) -> list[str]:
     """Sentences, keeping dates ("am 28. März") and abbreviations ("z. B.") whole."""
+    abbreviations, ordinals = _sentence_rules(language)
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         words = text[start : match.start()].split()
         previous = words[-1] if words else ""
-        if match.group(1) == "." and (previous.isdigit() or previous in _abbreviations(language)):
+        if match.group(1) == "." and (
+            (ordinals and previous.isdigit()) or previous in abbreviations
+        ):
             continue
         sentence = text[start : match.end()].strip()
         if sentence:
@@ -164,11 +170,11 @@ class _Espeak:
         self, text: str, voice: str, words_per_minute: int, seed: int | None = None
     ) -> Samples:
         with self._lock:
-            if seed is not None:
-                self._lib.espeak_ng_SetRandSeed(ctypes.c_long(seed))
             if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise SpeechSynthesisError(f"espeak-ng has no voice {voice!r}")
             self._lib.espeak_SetParameter(_PARAMETER_RATE, words_per_minute, 0)
+            if seed is not None:
+                self._lib.espeak_ng_SetRandSeed(ctypes.c_long(seed))
             self._pieces = []
             encoded = text.encode()
             status = self._lib.espeak_Synth(
