@@ -25,6 +25,7 @@ from app.temporal import (
     resolve_duration,
     resolve_range,
     resolve_time,
+    resolve_time_offset,
 )
 
 ArgumentValue = str | date | time | int | None
@@ -130,7 +131,14 @@ def _resolve_parameter(
             # Only the day phrase may carry a part of the day ("morgen früh", "tonight"); a title
             # like "morning run" should not move the hour.
             hint = phrases.get("date", "")
-            return {name: resolve_time(phrase, language, hint) if phrase else None}
+            if not phrase:
+                return {name: None}
+            moment = resolve_time(phrase, language, hint)
+            offset = resolve_time_offset(phrase, language) if moment is None else None
+            if offset is not None:
+                # "in zwei Stunden": that many minutes from now, to the minute.
+                moment = (now + timedelta(minutes=offset)).time().replace(second=0, microsecond=0)
+            return {name: moment}
         case "duration":
             start = resolved_so_far.get("time")
             start_time = start if isinstance(start, time) else None

@@ -134,3 +134,11 @@ def test_none_has_no_arguments():
 )
 def test_clean_title(phrase, title):
     assert clean_title(phrase) == title
+
+
+def test_a_start_relative_to_now():
+    call = resolved("create_event", "de", title="Anruf", time="in zwei Stunden")
+    assert (call.arguments["date"], call.arguments["time"]) == (date(2026, 3, 26), time(12, 0))
+    late = datetime(2026, 3, 26, 23, 30, tzinfo=BERLIN)
+    call = resolved("create_event", "en", now=late, title="Call", time="in an hour")
+    assert (call.arguments["date"], call.arguments["time"]) == (date(2026, 3, 27), time(0, 30))
