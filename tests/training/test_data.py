@@ -208,3 +208,30 @@ def test_every_template_renders_with_copyable_phrases(language: str) -> None:
                 for phrase in utterance.phrases.values():
                     assert phrase and phrase in utterance.text
                     assert phrase == phrase.strip()
+
+
+def test_heldout_titles_only_in_heldout(built: Path) -> None:
+    split = split_templates(SEED)
+    for language in LANGUAGES:
+        held = {title.text.lower() for title in split.heldout_titles[language]}
+        assert held
+        assert not held & {title.text.lower() for title in split.train_titles[language]}
+    train_titles = {
+        (record["language"], record["phrases"]["title"].lower())
+        for record in read(built / "train.jsonl")
+        if record["source"] != "massive" and (record["phrases"] or {}).get("title")
+    }
+    heldout_titles = {
+        (record["language"], record["phrases"]["title"].lower())
+        for record in read(built / "heldout.jsonl")
+        if (record["phrases"] or {}).get("title")
+    }
+    assert heldout_titles
+    assert (
+        not {
+            (language, title)
+            for language, title in heldout_titles
+            if title in {t.text.lower() for t in split.heldout_titles[language]}
+        }
+        & train_titles
+    )

@@ -65,7 +65,12 @@ def build(
         massive_train = massive_train[: int(train_size * massive_share)]
     heldout_ids = {t.id for group in split.heldout.values() for t in group}
     asr_all = read_asr_records()
-    asr = [record for record in asr_all if record["template"] not in heldout_ids]
+    asr = [
+        record
+        for record in asr_all
+        if record["template"] not in heldout_ids
+        and not split.heldout_title_in(record["language"], record["spoken_text"])
+    ]
     none_total = round(train_size * NONE_SHARE)
     calendar_total = max(0, train_size - none_total - len(massive_train) - len(asr))
     english_calendar_elsewhere = len(massive_train) + sum(
@@ -84,6 +89,7 @@ def build(
     train = template_records(
         counts=counts,
         pool=split.train,
+        titles=split.train_titles,
         rng=rng,
         verifier=verifier,
         id_prefix="train",
@@ -100,6 +106,7 @@ def build(
     heldout = template_records(
         counts=heldout_counts,
         pool=split.heldout,
+        titles=split.heldout_titles,
         rng=random.Random(seed + 1),
         verifier=verifier,
         id_prefix="heldout",
@@ -127,7 +134,7 @@ def build(
         "massive_train_conversion": dict(massive_counts),
         "massive_dev_conversion": dict(dev_counts),
         "asr_records": len(asr),
-        "asr_records_dropped_heldout_template": len(asr_all) - len(asr),
+        "asr_records_dropped_heldout_template_or_title": len(asr_all) - len(asr),
         "verification": {"resolver_available": verifier.available} | verifier.stats.as_json(),
         "seconds": round(time.perf_counter() - started, 1),
     }

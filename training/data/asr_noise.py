@@ -4,7 +4,7 @@ joe; German: espeak-ng voices), transcribed by faster-whisper base, with the cle
 `python -m training.data.asr_noise` writes `training/data/asr_records.jsonl` (committed; the
 main generator only reads it). It takes minutes.
 
-- Commands come from the *training* templates only (never the held-out ones).
+- Commands come from the *training* templates and titles only (never the held-out ones).
 - A transcript is kept when its word error rate against the spoken text is at most
   `MAX_WORD_ERROR_RATE` (after lower-casing and dropping punctuation).
 - Each phrase is mapped to the words the recognizer wrote for it (word alignment); the record is
@@ -32,6 +32,7 @@ from typing import Any
 
 from training.data.compose import Style, Utterance, compose, compose_none
 from training.data.generate import (
+    Split,
     call_phrases,
     make_record,
     random_now,
@@ -185,15 +186,17 @@ def _pick_function(rng: random.Random) -> str:
 def _candidate(
     language: str,
     function: str,
-    pool: dict[tuple[str, str], tuple[Template, ...]],
+    split: Split,
     rng: random.Random,
 ) -> tuple[Template, datetime, str, Utterance | None]:
-    template = rng.choice(pool[language, function])
+    template = rng.choice(split.train[language, function])
     now = random_now(rng)
     style = Style(drop=frozenset({"duration"}) if rng.random() < 0.4 else frozenset())
     if function == "none":
         return template, now, compose_none(template, rng, style), None
-    utterance = compose(template, vocabulary(language), now, rng, style)
+    utterance = compose(
+        template, vocabulary(language), now, rng, style, split.train_titles[language]
+    )
     return template, now, utterance.text, utterance
 
 
@@ -282,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUTPUT)
     arguments = parser.parse_args(argv)
     rng = random.Random(arguments.seed)
-    pool = split_templates(arguments.seed).train
+    split = split_templates(arguments.seed)
     verifier = Verifier()
     speech = Speech()
     counts: Counter[str] = Counter()
@@ -292,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     for language, spoken in (("de", 2 * arguments.per_language), ("en", arguments.per_language)):
         for _ in range(spoken):
             function = _pick_function(rng)
-            template, now, clean, utterance = _candidate(language, function, pool, rng)
+            template, now, clean, utterance = _candidate(language, function, split, rng)
             if utterance is not None and not verifier.check(utterance, language, now):
                 counts["skipped: generator and resolver disagree"] += 1
                 continue

@@ -55,13 +55,13 @@ def _title_text(title: Title, variant: str | None, vocab: Vocabulary) -> tuple[s
     return "", title.text
 
 
-def _pick_title(template: str, vocab: Vocabulary, rng: random.Random) -> Title:
+def _pick_title(template: str, titles: tuple[Title, ...], rng: random.Random) -> Title:
     variants = {
         match.group(3) for match in PLACEHOLDER.finditer(template) if match.group(1) == "title"
     }
     candidates = [
         title
-        for title in vocab.titles
+        for title in titles
         if ("at" not in variants or title.at)
         and ("see" not in variants or title.see)
         and (not variants & {"acc", "nom", "dat"} or title.gender)
@@ -101,7 +101,9 @@ def compose(
     now: datetime,
     rng: random.Random,
     style: Style,
+    titles: tuple[Title, ...] | None = None,
 ) -> Utterance:
+    """The template said with values for `now`; titles are drawn from `titles` (default: all)."""
     text = template.text
     placeholders = list(PLACEHOLDER.finditer(text))
     required = {match.group(1) for match in placeholders if match.group(2)}
@@ -120,7 +122,7 @@ def compose(
         values["duration"] = _pick_value("duration", vocab, now, rng, start_minutes=start)
     if "range" in slots:
         values["range"] = _pick_value("range", vocab, now, rng)
-    title = _pick_title(text, vocab, rng) if "title" in slots else None
+    title = _pick_title(text, titles or vocab.titles, rng) if "title" in slots else None
 
     order: list[str] = []
 
