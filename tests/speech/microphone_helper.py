@@ -1,5 +1,6 @@
 """Runs in a subprocess with a test ALSA configuration (PortAudio reads it once, when it
-starts): records with app.speech.microphone and prints what happened as JSON."""
+starts): records with app.speech.microphone (or plays a reply) and prints what happened as
+JSON."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ from app.speech.microphone import (
 def main() -> None:
     mode, device, endpointer, out = sys.argv[1:5]
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if mode == "play":
+        from app.speech.tts import Synthesizer, play
+
+        started = time.perf_counter()
+        chunks = list(Synthesizer().synthesize("Okay. Done.", "en"))
+        play(chunks, device=device or None)
+        seconds = sum(chunk.duration_s for chunk in chunks)
+        print(json.dumps({"played_s": seconds, "wall_s": time.perf_counter() - started}))
+        return
     levels: list[Level] = []
     settings = MicrophoneSettings(device_name=device or None, endpointer=endpointer)
     if mode == "push-to-talk":

@@ -174,6 +174,12 @@ def test_missing_saved_device_falls_back_to_the_default_with_a_warning(tmp_path:
     assert "'USB Microphone (hw:2,0)' is not connected" in stderr
 
 
+def test_reply_plays_through_the_named_output_device(tmp_path: Path):
+    report, _, stderr = record(tmp_path, None, mode="play", device="speaker")
+    assert report["played_s"] > 0.5
+    assert "not connected" not in stderr
+
+
 def test_no_input_device(tmp_path: Path):
     report, samples, _ = record(tmp_path, None)
     assert report["error"] == "NoInputDeviceError"
