@@ -62,7 +62,8 @@ def _pick_title(template: str, titles: tuple[Title, ...], rng: random.Random) ->
     candidates = [
         title
         for title in titles
-        if ("at" not in variants or title.at)
+        if title.task == ("task" in variants)
+        and ("at" not in variants or title.at)
         and ("see" not in variants or title.see)
         and (not variants & {"acc", "nom", "dat"} or title.gender)
     ]

@@ -53,7 +53,12 @@ def split_titles(seed: int, language: str) -> tuple[tuple[Title, ...], tuple[Tit
     the others, so that every template can be said with held-out titles too."""
     held: set[str] = set()
     all_titles = vocabulary(language).titles
-    for group in ([t for t in all_titles if t.at], [t for t in all_titles if not t.at]):
+    groups = (
+        [t for t in all_titles if t.at],
+        [t for t in all_titles if t.task],
+        [t for t in all_titles if not t.at and not t.task],
+    )
+    for group in groups:
         ranked = _ranked(seed, [f"{language}|{title.text}" for title in group])
         held |= set(ranked[: max(1, round(len(group) * HELDOUT_SHARE))])
     return (

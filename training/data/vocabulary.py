@@ -45,6 +45,8 @@ class Title:
     gender: str = ""
     at: str = ""
     see: bool = False
+    task: bool = False
+    """A to-do said as a verb phrase ("call Mom"), only for `{title:task}`."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ def vocabulary(language: str) -> Vocabulary:
                 gender=entry.get("g", ""),
                 at=entry.get("at", ""),
                 see=entry.get("see", False),
+                task=entry.get("task", False),
             )
             for entry in raw["titles"]
         ),
