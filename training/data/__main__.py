@@ -20,6 +20,8 @@ from training.data.vocabulary import LANGUAGES
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ASR_FILE = Path(__file__).resolve().parent / "asr_records.jsonl"
 NONE_SHARE = 0.22
+ASR_SHARE = 0.05
+"""At most this share of train.jsonl from the committed ASR records."""
 HELDOUT_COUNTS = {"create_event": 90, "delete_event": 55, "list_events": 55, "none": 60}
 
 
@@ -71,6 +73,8 @@ def build(
         if record["template"] not in heldout_ids
         and not split.heldout_title_in(record["language"], record["spoken_text"])
     ]
+    random.Random(seed).shuffle(asr)
+    asr = asr[: int(train_size * ASR_SHARE)]
     none_total = round(train_size * NONE_SHARE)
     calendar_total = max(0, train_size - none_total - len(massive_train) - len(asr))
     english_calendar_elsewhere = len(massive_train) + sum(
