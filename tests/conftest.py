@@ -19,13 +19,21 @@ def shared_dir() -> Path:
     return Path(os.environ.get("VOICE_CALENDAR_SHARED", REPO_ROOT.parent / "shared"))
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the whole run: the call model is built into it once."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
-    """No test touches the real user's data folders (backups go through platformdirs)."""
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, _session_cache: Path, monkeypatch
+) -> None:
+    """No test touches the real user's folders (backups, voices, settings, model cache)."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache))
 
 
 @pytest.fixture
