@@ -118,16 +118,56 @@ def collate(batch: Sequence[EncodedExample], pad_id: int) -> dict[str, torch.Ten
     return {"input_ids": input_ids, "attention_mask": attention, "labels": labels}
 
 
+@dataclass(frozen=True)
+class TokenRows:
+    """The trainable functional-token rows and the frozen embedding they replace rows of."""
+
+    indices: torch.Tensor
+    rows: torch.nn.Parameter
+    embedding: torch.nn.Embedding
+    """The base (Gemma: scaled) embedding; its weight is the output head too (tied)."""
+
+
+def token_rows_of(model: PeftModel) -> TokenRows:
+    wrapper = model.get_base_model().model.embed_tokens
+    adapter = wrapper.token_adapter
+    name = model.active_adapter
+    return TokenRows(
+        indices=torch.tensor(adapter.token_indices[name], dtype=torch.long),
+        rows=adapter.trainable_tokens_delta[name],
+        embedding=adapter.base_layer,
+    )
+
+
 def completion_loss(model: PeftModel, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Mean cross-entropy over the completion tokens. Logits are computed only where a label
-    is, which saves most of the cost of the 262k-row output head on the prompt positions."""
+    """Mean cross-entropy over the completion tokens.
+
+    Same value as the PEFT model's own loss, computed cheaper: logits only where a label is
+    (the 262k-row output head costs as much as the rest of the model per token), and the
+    functional-token rows enter as their own small products instead of through a merged copy
+    of the whole embedding, whose dense gradient would cost another head's worth of compute."""
     causal_lm = model.get_base_model()
+    tokens = token_rows_of(model)
+    input_ids = inputs["input_ids"]
+    embeds = tokens.embedding(input_ids)
+    scale = getattr(tokens.embedding, "embed_scale", None)
+    row_of = torch.full((tokens.embedding.num_embeddings,), -1, dtype=torch.long)
+    row_of[tokens.indices] = torch.arange(len(tokens.indices))
+    rows_in_input = row_of[input_ids]
+    functional = rows_in_input >= 0
+    trained = tokens.rows[rows_in_input.clamp(min=0)]
+    if scale is not None:
+        trained = trained * scale.to(trained.dtype)
+    embeds = torch.where(functional.unsqueeze(-1), trained.to(embeds.dtype), embeds)
     hidden = causal_lm.model(
-        input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"], use_cache=False
+        inputs_embeds=embeds, attention_mask=inputs["attention_mask"], use_cache=False
     ).last_hidden_state
     targets = inputs["labels"][:, 1:]
     scored = targets != IGNORED_LABEL
-    logits = causal_lm.lm_head(hidden[:, :-1][scored]).float()
+    selected = hidden[:, :-1][scored]
+    logits = torch.nn.functional.linear(selected, tokens.embedding.weight)
+    row_logits = torch.nn.functional.linear(selected, tokens.rows.to(selected.dtype))
+    logits = logits.index_copy(1, tokens.indices, row_logits.to(logits.dtype)).float()
     softcap = getattr(causal_lm.config, "final_logit_softcapping", None)
     if softcap is not None:
         logits = torch.tanh(logits / softcap) * softcap

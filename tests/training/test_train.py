@@ -161,13 +161,24 @@ def test_collate_scores_only_the_completion() -> None:
     ]
 
 
-def test_completion_loss_equals_the_models_own_loss(tokenizer) -> None:
+def test_completion_loss_equals_the_models_own_loss_and_gradients(tokenizer) -> None:
     model = attach_adapter(tiny_model(len(tokenizer)), LORA, functional_token_ids(tokenizer))
-    batch = collate([encode(tokenizer, example) for example in EXAMPLES], tokenizer.pad_token_id)
+    rows = next(p for n, p in model.named_parameters() if "trainable_tokens" in n)
+    lora_b = next(p for n, p in model.named_parameters() if "lora_B" in n)
     with torch.no_grad():
-        ours = completion_loss(model, batch)
-        theirs = model(**batch).loss
+        rows.add_(torch.randn_like(rows))
+        lora_b.add_(0.1 * torch.randn_like(lora_b))
+    batch = collate([encode(tokenizer, example) for example in EXAMPLES], tokenizer.pad_token_id)
+    ours = completion_loss(model, batch)
+    ours.backward()
+    our_gradients = (rows.grad.clone(), lora_b.grad.clone())
+    model.zero_grad()
+    theirs = model(**batch).loss
+    theirs.backward()
     assert torch.allclose(ours, theirs, atol=1e-5)
+    assert torch.allclose(our_gradients[0], rows.grad, atol=1e-5)
+    assert torch.allclose(our_gradients[1], lora_b.grad, atol=1e-5)
+    assert rows.grad.abs().sum() > 0
 
 
 def test_training_lowers_the_loss_and_trains_only_adapter_and_token_rows(tokenizer) -> None:
