@@ -22,6 +22,7 @@ import ctranslate2  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 from faster_whisper import WhisperModel  # type: ignore[import-untyped]
+from faster_whisper.audio import pad_or_trim  # type: ignore[import-untyped]
 from faster_whisper.vad import VadOptions, get_speech_timestamps  # type: ignore[import-untyped]
 
 from app.speech.audio import SAMPLE_RATE, Samples, load_audio
@@ -153,9 +154,16 @@ class Recognizer:
 
     def detect_language(self, speech: Samples) -> tuple[str, float]:
         """The likelier of German and English, with its share of their joint probability."""
-        _, _, all_probabilities = self._model.detect_language(audio=speech)
+        model = self._model
+        features = model.feature_extractor(speech)
+        # The first window exactly as decoding will cut it (without the last frame), so that
+        # decoding finds this encoder output again instead of running the encoder twice.
+        frames = min(model.feature_extractor.nb_max_frames, features.shape[-1] - 1)
+        encoder_output = model.encode(pad_or_trim(features[:, :frames]))
+        results = model.model.detect_language(encoder_output)[0]
         scores = {language: 0.0 for language in LANGUAGES}
-        for language, probability in all_probabilities:
+        for token, probability in results:
+            language = token[2:-2]  # "<|de|>"
             if language in scores:
                 scores[language] = probability
         best = max(LANGUAGES, key=lambda language: scores[language])
