@@ -76,9 +76,10 @@ def choose_device(name: str | None, direction: Direction) -> Device:
         exact = [d for d in devices if d.name == name]
         base = [d for d in devices if _base_name(d.name) == _base_name(name)]
         partial = [d for d in devices if _base_name(name) in _base_name(d.name)]
-        for matches in (exact, base, partial):
-            if len(matches) >= 1 and (matches is not partial or len(matches) == 1):
-                return matches[0]
+        if exact or base:
+            return (exact or base)[0]
+        if len(partial) == 1:
+            return partial[0]
         LOG.warning("%s device %r is not connected; using the default device", direction, name)
     chosen = default_device(direction)
     if chosen is None:

@@ -20,7 +20,9 @@ from app.speech.devices import DeviceNotFoundError, choose_device
 
 LOG = logging.getLogger(__name__)
 
-EndReason = Literal["speech_end", "stopped", "max_length"]
+EndReason = Literal["speech_end", "no_speech", "stopped", "max_length"]
+"""Why a recording ended: the speaker stopped talking, nobody started talking in time (see
+`MicrophoneSettings.wait_for_speech_s`), push-to-talk was released, or it got too long."""
 
 
 class MicrophoneError(RuntimeError):
@@ -293,7 +295,7 @@ class Microphone:
         self._endpointer = ENDPOINTERS[self.settings.endpointer]()
         stream: Any = None
         last_error: Exception | None = None
-        for channels in (1, min(2, device.channels)):
+        for channels in sorted({1, min(2, device.channels)}):
             self._resampler = Resampler(device.default_sample_rate, channels)
             try:
                 stream = sounddevice.InputStream(
@@ -351,12 +353,16 @@ class Microphone:
         if self._captured >= settings.max_seconds * SAMPLE_RATE:
             self._reason = "max_length"
             self._done.set()
-        elif (self._automatic and self._endpointer.speech_ended) or (
-            self._automatic
-            and not self._endpointer.speech_started
+        elif not self._automatic:
+            return
+        elif self._endpointer.speech_ended:
+            self._reason = "speech_end"
+            self._done.set()
+        elif (
+            not self._endpointer.speech_started
             and self._captured >= settings.wait_for_speech_s * SAMPLE_RATE
         ):
-            self._reason = "speech_end"
+            self._reason = "no_speech"
             self._done.set()
 
     def _watch(self) -> None:

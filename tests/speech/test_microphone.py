@@ -194,6 +194,8 @@ def test_only_silence(tmp_path: Path):
     assert report["error"] == "OnlySilenceError"
     assert "only silence" in report["message"]
     assert report["speech_detected"] is False
+    assert report["ended_by"] == "no_speech"
+    assert 8.0 <= report["duration_s"] < 8.1  # MicrophoneSettings.wait_for_speech_s
 
 
 def test_clipping(tmp_path: Path):
