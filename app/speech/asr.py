@@ -7,12 +7,8 @@ needed. The language is forced, or detected and restricted to German and English
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from importlib.resources import files
