@@ -47,6 +47,7 @@ class TrainSettings:
     max_examples: int
     time_budget_minutes: float
     calibration_steps: int
+    replan_every_steps: int
     threads: int
     bf16_autocast: bool
     log_every_steps: int

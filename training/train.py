@@ -242,8 +242,9 @@ def train_model(
     seed: int,
     pad_id: int,
 ) -> TrainReport:
-    """The training loop. After `calibration_steps` the measured rate decides how many of the
-    planned steps fit in the time budget; the learning-rate schedule follows that number."""
+    """The training loop. After `calibration_steps`, and again every `replan_every_steps`, the
+    measured rate decides how many of the planned steps fit in the time budget; the linear
+    learning-rate decay follows that number."""
     rng = random.Random(seed)
     torch.set_num_threads(settings.threads)
     batches = list(_batch_stream(encoded, settings, rng))
@@ -257,6 +258,8 @@ def train_model(
     tokens = 0
     completion_tokens = 0
     started = time.perf_counter()
+    planned_at = (0, 0.0)
+    """(step, elapsed seconds) when the number of steps was last planned."""
     step = 0
     for step, batch in enumerate(batches, start=1):
         if step > total_steps:
@@ -279,12 +282,20 @@ def train_model(
         tokens += int(inputs["input_ids"].numel())
         completion_tokens += int((inputs["labels"] != IGNORED_LABEL).sum())
         elapsed = time.perf_counter() - started
-        if step == settings.calibration_steps and budget_s > 0:
-            seconds_per_step = elapsed / step
-            fitting = int(budget_s / seconds_per_step)
+        if (
+            budget_s > 0
+            and step >= settings.calibration_steps
+            and (step == settings.calibration_steps or step % settings.replan_every_steps == 0)
+        ):
+            # The first steps are slower and the machine is shared: the rate since the last
+            # plan decides how many more steps fit in the rest of the budget.
+            seconds_per_step = (elapsed - planned_at[1]) / (step - planned_at[0])
+            fitting = step + int((budget_s - elapsed) / seconds_per_step)
             total_steps = max(step, min(planned, fitting))
+            planned_at = (step, elapsed)
             LOG.info(
-                "calibration: %.2f s/step, %.0f tokens/s: %d of %d planned steps fit in %.0f min",
+                "plan at step %d: %.2f s/step, %.0f tokens/s: %d of %d steps fit in %.0f min",
+                step,
                 seconds_per_step,
                 tokens / elapsed,
                 total_steps,

@@ -103,9 +103,17 @@ class LlamaCallModel:
     """Loads the call model once; `complete()` turns a prompt into a call, greedily."""
 
     def __init__(
-        self, model_path: Path, *, threads: int = 2, lora_path: Path | None = None
+        self,
+        model_path: Path,
+        *,
+        threads: int = 2,
+        lora_path: Path | None = None,
+        draft_tokens: int = 4,
     ) -> None:
-        """`lora_path` defaults to the adapter that `ensure_model()` puts next to the model."""
+        """`lora_path` defaults to the adapter that `ensure_model()` puts next to the model;
+        `draft_tokens`: how many prompt tokens to propose at once (0: plain greedy)."""
+        self._draft_tokens = draft_tokens
+        self.model_path = model_path
         if lora_path is None and adapter_path(model_path).is_file():
             lora_path = adapter_path(model_path)
         if not model_path.is_file():
@@ -133,10 +141,6 @@ class LlamaCallModel:
     def tokenize(self, prompt_text: str) -> list[int]:
         return self._llm.tokenize(prompt_text.encode("utf-8"), add_bos=True, special=False)
 
-    def _logits(self) -> np.ndarray:
-        pointer = llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
-        return np.ctypeslib.as_array(pointer, shape=(self._n_vocab,))
-
     def complete(self, prompt_text: str) -> Completion:
         """Greedy completion under `grammar()`, stopped after the end token."""
         started = time.perf_counter()
@@ -147,17 +151,7 @@ class LlamaCallModel:
         self._llm.eval(tokens[self._llm.n_tokens :])
         prompt_done = time.perf_counter()
         self._grammar.reset()
-        generated: list[int] = []
-        while len(generated) < MAX_CALL_TOKENS:
-            logits = self._logits()
-            token = int(np.argmax(logits))
-            if not self._grammar.allows(token):
-                token = self._grammar.best_allowed(logits)
-            self._grammar.accept(token)
-            generated.append(token)
-            if token == self._end_token:
-                break
-            self._llm.eval([token])
+        generated = self._generate(tokens)
         finished = time.perf_counter()
         text = self._llm.detokenize(generated, special=True).decode("utf-8", errors="replace")
         return Completion(
@@ -167,6 +161,69 @@ class LlamaCallModel:
             prompt_ms=(prompt_done - started) * 1000,
             generate_ms=(finished - prompt_done) * 1000,
         )
+
+    def _choose(self, logits: np.ndarray) -> int:
+        token = int(np.argmax(logits))
+        if not self._grammar.allows(token):
+            token = self._grammar.best_allowed(logits)
+        return token
+
+    def _generate(self, prompt_tokens: list[int]) -> list[int]:
+        """Greedy decoding with prompt-lookup drafts: the phrases of a call are copied from
+        the utterance, so after a token that occurs in the prompt the tokens that follow it
+        there are proposed and checked in one batch. Only drafts the model would have chosen
+        itself are kept, so the output is exactly plain greedy decoding's."""
+        generated: list[int] = []
+        logits = self._logits_row(-1)
+        while len(generated) < MAX_CALL_TOKENS:
+            token = self._choose(logits)
+            self._grammar.accept(token)
+            generated.append(token)
+            if token == self._end_token or len(generated) == MAX_CALL_TOKENS:
+                break
+            draft = self._draft(prompt_tokens, token, MAX_CALL_TOKENS - len(generated))
+            start = self._llm.n_tokens
+            rows = self._decode([token, *draft])
+            logits = rows[0]
+            accepted = 0
+            for index, drafted in enumerate(draft):
+                if self._choose(logits) != drafted:
+                    break
+                self._grammar.accept(drafted)
+                generated.append(drafted)
+                accepted += 1
+                if drafted == self._end_token:
+                    return generated
+                logits = rows[index + 1]
+            self._llm.n_tokens = start + 1 + accepted
+        return generated
+
+    def _draft(self, prompt_tokens: list[int], token: int, room: int) -> list[int]:
+        """The prompt tokens after the last occurrence of `token` in the prompt (BOS and the
+        fixed template aside)."""
+        if self._draft_tokens == 0 or room <= 1:
+            return []
+        for position in range(len(prompt_tokens) - 2, 0, -1):
+            if prompt_tokens[position] == token:
+                end = min(position + 1 + self._draft_tokens, len(prompt_tokens) - 1)
+                return prompt_tokens[position + 1 : end][: room - 1]
+        return []
+
+    def _decode(self, tokens: list[int]) -> list[np.ndarray]:
+        """Evaluate `tokens` after the cached ones; the logits after each of them (views into
+        llama.cpp's buffer, valid until the next decode)."""
+        llm = self._llm
+        start = llm.n_tokens
+        llm._ctx.kv_cache_seq_rm(-1, start, -1)
+        llm._batch.set_batch(batch=tokens, n_past=start, logits_all=True)
+        llm._ctx.decode(llm._batch)
+        llm.input_ids[start : start + len(tokens)] = tokens
+        llm.n_tokens = start + len(tokens)
+        return [self._logits_row(index) for index in range(len(tokens))]
+
+    def _logits_row(self, index: int) -> np.ndarray:
+        pointer = llama_cpp.llama_get_logits_ith(self._llm.ctx, index)
+        return np.ctypeslib.as_array(pointer, shape=(self._n_vocab,))
 
     def _reuse_prefix(self, tokens: list[int]) -> None:
         """Keep the cached prefix the new prompt shares with the last one (at least the last

@@ -77,3 +77,12 @@ def test_repeated_prompts_give_the_same_completion(model) -> None:
     first = model.complete(text)
     model.complete(prompt("What's on my calendar tomorrow?"))
     assert model.complete(text).text == first.text
+
+
+def test_prompt_lookup_drafts_change_nothing_but_speed(model) -> None:
+    plain = LlamaCallModel(model.model_path, threads=2, draft_tokens=0)
+    try:
+        for text, _, _ in COMMANDS:
+            assert plain.complete(prompt(text)).text == model.complete(prompt(text)).text
+    finally:
+        plain.close()

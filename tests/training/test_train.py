@@ -61,6 +61,7 @@ def settings(**changes: object) -> TrainSettings:
         "max_examples": 0,
         "time_budget_minutes": 0,
         "calibration_steps": 2,
+        "replan_every_steps": 4,
         "threads": 1,
         "bf16_autocast": False,
         "log_every_steps": 5,
