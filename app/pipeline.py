@@ -106,4 +106,7 @@ def load_pipeline(*, speech_input: bool = True, speech_output: bool = True) -> P
     understander = Understander(load_call_model())
     recognizer = Recognizer() if speech_input else None
     synthesizer = Synthesizer() if speech_output else None
+    if synthesizer is not None:
+        for language in ("en", "de"):
+            synthesizer.warm_up(language)
     return Pipeline(understander, recognizer, synthesizer)
