@@ -56,6 +56,8 @@ class TrainSettings:
 @dataclass(frozen=True)
 class Config:
     seed: int
+    train_size: int
+    """Records in train.jsonl (`python -m training.data --train-size`)."""
     data_dir: Path
     work_dir: Path
     models_dir: Path
@@ -71,6 +73,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     model["target_modules"] = tuple(model["target_modules"])
     return Config(
         seed=int(raw["seed"]),
+        train_size=int(raw.get("data", {}).get("train_size", 6000)),
         data_dir=ROOT / paths["data_dir"],
         work_dir=ROOT / paths["work_dir"],
         models_dir=ROOT / paths["models_dir"],
@@ -106,6 +109,8 @@ def run(
             str(config.data_dir),
             "--seed",
             str(config.seed),
+            "--train-size",
+            str(config.train_size),
         ],
         check=True,
         cwd=ROOT,

@@ -80,9 +80,9 @@ def test_repeated_prompts_give_the_same_completion(model) -> None:
 
 
 def test_prompt_lookup_drafts_change_nothing_but_speed(model) -> None:
-    plain = LlamaCallModel(model.model_path, threads=2, draft_tokens=0)
+    drafting = LlamaCallModel(model.model_path, threads=2, draft_tokens=4)
     try:
         for text, _, _ in COMMANDS:
-            assert plain.complete(prompt(text)).text == model.complete(prompt(text)).text
+            assert drafting.complete(prompt(text)).text == model.complete(prompt(text)).text
     finally:
-        plain.close()
+        drafting.close()
