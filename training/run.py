@@ -94,8 +94,11 @@ def run(
     minutes: float | None = None,
     max_examples: int | None = None,
     eval_limit: int | None = None,
+    models_dir: Path | None = None,
 ) -> dict[str, float]:
     config = load_config(config_path)
+    if models_dir is not None:
+        config = replace(config, models_dir=models_dir.resolve())
     if minutes is not None:
         config = replace(config, train=replace(config.train, time_budget_minutes=minutes))
     timings: dict[str, float] = {}
@@ -127,7 +130,15 @@ def run(
     export(adapter_dir, config.models_dir, config.work_dir)
     _phase("export", timings, started)
     started = time.perf_counter()
-    evaluate_command = [sys.executable, "-m", "training.evaluate", "--config", str(config_path)]
+    evaluate_command = [
+        sys.executable,
+        "-m",
+        "training.evaluate",
+        "--config",
+        str(config_path),
+        "--models-dir",
+        str(config.models_dir),
+    ]
     if eval_limit is not None:
         evaluate_command += ["--limit", str(eval_limit)]
     subprocess.run(evaluate_command, check=True, cwd=ROOT)
@@ -148,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, default=None, help="training time budget")
     parser.add_argument("--max-examples", type=int, default=None)
     parser.add_argument("--eval-limit", type=int, default=None, help="examples per eval set")
+    parser.add_argument(
+        "--models-dir", type=Path, default=None, help="export here instead of models/"
+    )
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     run(
@@ -155,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         minutes=arguments.minutes,
         max_examples=arguments.max_examples,
         eval_limit=arguments.eval_limit,
+        models_dir=arguments.models_dir,
     )
 
 
