@@ -9,6 +9,7 @@ what greedy decoding over the grammar-filtered vocabulary gives.
 from __future__ import annotations
 
 import ctypes
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,19 @@ from app.nlu.functions import END_TOKEN
 from app.nlu.model_store import adapter_path, ensure_model
 
 CONTEXT_TOKENS = 256
+
+_log = logging.getLogger(__name__)
+
+
+@llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+def _to_debug_log(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+    """llama.cpp's own messages (for example that the LoRA cannot use the repacked CPU
+    buffers) are for debugging; failures reach us as exceptions."""
+    del level, user_data
+    _log.debug("llama.cpp: %s", text.decode("utf-8", errors="replace").rstrip())
+
+
+llama_cpp.llama_log_set(_to_debug_log, ctypes.c_void_p(0))
 
 
 class CallModelError(RuntimeError):
