@@ -77,6 +77,7 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
     failed = [name for name, stage in stages.items() if not stage["ok"]]
     json.dump({"ok": not failed, "stages": stages}, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+    sys.stdout.flush()
     for name, stage in stages.items():
         print(f"{'ok  ' if stage['ok'] else 'FAIL'} {name}", file=sys.stderr)
     if failed:
