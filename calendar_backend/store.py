@@ -217,6 +217,10 @@ class CalendarStore:
     def can_undo(self) -> bool:
         return bool(self._undo)
 
+    def last_change(self) -> Change | None:
+        """The change `undo()` would revert, if any."""
+        return self._undo[-1].change if self._undo else None
+
     def undo(self) -> Change:
         """Revert the last change this store made. If nobody touched the file since, its
         earlier bytes come back exactly; otherwise the change is reversed on the new content."""

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -21,7 +21,6 @@ from calendar_backend import (
     CalendarChangedError,
     CalendarError,
     CalendarStore,
-    Change,
     EventNotFoundError,
     Occurrence,
 )
@@ -78,7 +77,6 @@ class Dialog:
     language: str = "en"
     """The language of the latest request, for replies that belong to no request."""
     pending: Pending | None = None
-    _changes: list[Change] = field(default_factory=list, repr=False)
 
     # --- entry points ----------------------------------------------------------------------
 
@@ -148,26 +146,22 @@ class Dialog:
         return Outcome("done", replies_for(language).say("cancelled"), language)
 
     def can_undo(self) -> bool:
-        return bool(self._changes) and self.store.can_undo()
+        return self.store.can_undo()
 
     def undo(self, language: str, now: datetime | None = None) -> Outcome:
-        """Revert the last change made in this conversation."""
+        """Revert the last change made to this calendar."""
         replies = replies_for(language)
         today = (now or self.store.clock().astimezone(self.store.zone)).date()
+        change = self.store.last_change()
         try:
             self.store.undo()
         except NothingToUndoError:
-            self._changes.clear()
             return Outcome("error", replies.say("nothing_to_undo"), language)
         except CannotUndoError:
-            if self._changes:
-                self._changes.pop()
             return Outcome("error", replies.say("cannot_undo"), language)
         except CalendarError as error:
             return self._calendar_error(error, None, replies, language)
-        change = self._changes.pop() if self._changes else None
-        if change is None:
-            return Outcome("done", replies.say("nothing_to_undo"), language)
+        assert change is not None
         event = replies.event(change.occurrence, today)
         key = "undone_created" if change.kind == "created" else "undone_deleted"
         return Outcome("done", replies.say(key, event=event), language, (change.occurrence,))
@@ -190,7 +184,6 @@ class Dialog:
             end = (start.astimezone(UTC) + length).astimezone(self.store.zone)
         busy = self.store.conflicts(start, end)
         created = self.store.create(title, start, length)
-        self._changes.append(Change("created", created, f"created {title!r}"))
         today = now.date()
         when = replies.when(day, moment, today)
         if moment is None and length > timedelta(days=1):
@@ -242,12 +235,10 @@ class Dialog:
     ) -> Outcome:
         if target.recurring:
             instance = target.recurrence_id if target.recurrence_id is not None else target.start
-            removed = self.store.delete(target.uid, instance)
-            self._changes.append(Change("deleted_occurrence", removed, "deleted occurrence"))
+            self.store.delete(target.uid, instance)
             key = "deleted_occurrence"
         else:
-            removed = self.store.delete(target.uid)
-            self._changes.append(Change("deleted", removed, "deleted"))
+            self.store.delete(target.uid)
             key = "deleted"
         message = replies.say(key, event=replies.event(target, today))
         return Outcome("done", message, call.language, (target,), call)

@@ -87,3 +87,16 @@ def test_undo_of_an_event_someone_else_deleted_is_refused_and_older_changes_stay
     store.undo()
     assert b"SUMMARY:First" not in store.path.read_bytes()
     assert not store.can_undo()
+
+
+def test_last_change_names_what_undo_would_revert(make_store):
+    store = make_store()
+    assert store.last_change() is None
+    first = store.create("Zahnarzt", datetime(2026, 3, 28, 15, 0))
+    store.create("Friseur", datetime(2026, 3, 28, 17, 0))
+    store.delete(first.uid)
+    change = store.last_change()
+    assert change is not None and (change.kind, change.occurrence.uid) == ("deleted", first.uid)
+    store.undo()
+    change = store.last_change()
+    assert change is not None and (change.kind, change.occurrence.title) == ("created", "Friseur")

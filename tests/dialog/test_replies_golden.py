@@ -10,6 +10,7 @@ import pytest
 
 from app.dialog import Dialog
 from app.resolve import ResolvedCall, apply_policy
+from calendar_backend import CalendarStore
 from tests.conftest import BERLIN
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -94,7 +95,13 @@ def conversation(dialog: Dialog, language: str) -> dict[str, str]:
         call("delete_event", title="Yoga", date=monday), NOW
     ).message
     said["deleted_occurrence"] = dialog.confirm(0, NOW).message
-    said["nothing_to_undo"] = Dialog(dialog.store).undo(language, NOW).message
+    said["undone_occurrence"] = dialog.undo(language, NOW).message
+    untouched = CalendarStore(
+        dialog.store.path.with_name("untouched.ics"),
+        zone=BERLIN,
+        backup_dir=dialog.store.backup_dir,
+    )
+    said["nothing_to_undo"] = Dialog(untouched).undo(language, NOW).message
     said["nothing_pending"] = dialog.confirm(0, NOW).message
     said["rejected"] = dialog.handle(ResolvedCall("none", language, {}), NOW).message
     return said
