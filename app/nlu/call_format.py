@@ -103,13 +103,54 @@ def parse_call(raw: str) -> RawCall:
     return RawCall(function=spec.name, phrases=phrases, text=raw)
 
 
-def grammar() -> str:
-    """GBNF admitting exactly the completions `parse_call` accepts (phrase length aside)."""
+def grammar(copy_from: str | None = None) -> str:
+    """GBNF admitting exactly the completions `parse_call` accepts (phrase length aside).
+
+    With `copy_from` (the utterance), every phrase must also be a run of its words: a phrase
+    starts at a word (leading brackets or quotes aside) and ends at one (trailing punctuation
+    or a possessive "'s" aside), so the model can copy but never invent."""
     rules = ["root ::= " + " | ".join(f"call-{index}" for index in range(len(FUNCTIONS)))]
     for index, spec in enumerate(FUNCTIONS):
         arguments = ' "," '.join("phrase" for _ in spec.parameters)
         body = f'"(" {arguments} ")"' if arguments else '"()"'
         rules.append(f'call-{index} ::= "{spec.token}" {body} "{END_TOKEN}"')
-    rules.append('phrase ::= "\\"\\"" | "\\" " word (" " word)* "\\""')
-    rules.append('word ::= [^" \\t\\n\\r]+')
+    if copy_from is None:
+        rules.append('phrase ::= "\\"\\"" | "\\" " word (" " word)* "\\""')
+        rules.append('word ::= [^" \\t\\n\\r]+')
+    else:
+        rules.extend(_copy_rules(clean_utterance(copy_from).split(" ")))
     return "\n".join(rules) + "\n"
+
+
+_LEADING = "([{'\u00bf\u00a1\u201a\u2018"
+_TRAILING = re.compile(r"(?:'s|\u2019s)?[,.?!;:)\]}'\u2019]*$")
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _endings(word: str) -> list[str]:
+    """The ways a phrase may end with `word`: whole, or without trailing punctuation."""
+    forms = [word, word.rstrip(",.?!;:)]}'\u2019"), _TRAILING.sub("", word)]
+    return [_literal(form) for form in dict.fromkeys(forms) if form]
+
+
+def _copy_rules(words: list[str]) -> list[str]:
+    """phrase ::= "" or a run of `words`: `first-i` starts a phrase at word i, `rest-i`
+    continues one there."""
+    words = [word for word in words if word]
+    rules = []
+    starts = []
+    for index, word in enumerate(words):
+        more = index + 1 < len(words)
+        rest = _endings(word) + ([f'{_literal(word)} " " rest-{index + 1}'] if more else [])
+        rules.append(f"rest-{index} ::= " + " | ".join(rest))
+        lead = word.lstrip(_LEADING)
+        if not lead:
+            continue
+        first = _endings(lead) + ([f'{_literal(lead)} " " rest-{index + 1}'] if more else [])
+        rules.append(f"first-{index} ::= " + " | ".join(first))
+        starts.append(f"first-{index}")
+    span = f' "\\" " ({" | ".join(starts)}) "\\""' if starts else ""
+    return ['phrase ::= "\\"\\""' + (f" |{span}" if span else ""), *rules]

@@ -53,10 +53,35 @@ class Completion:
     generate_ms: float
 
 
+class _Candidates:
+    """Candidate arrays for grammar checks, allocated once per model: one token, or all."""
+
+    def __init__(self, n_vocab: int) -> None:
+        self.one = (llama_cpp.llama_token_data * 1)()
+        self.one_array = llama_cpp.llama_token_data_array(
+            data=ctypes.cast(self.one, llama_cpp.llama_token_data_p),
+            size=1,
+            selected=-1,
+            sorted=False,
+        )
+        self.all = np.recarray(
+            (n_vocab,),
+            dtype=np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True),
+        )
+        self.all.id[:] = np.arange(n_vocab, dtype=np.intc)
+        self.all.p[:] = 0.0
+        self.all_array = llama_cpp.llama_token_data_array(
+            data=self.all.ctypes.data_as(llama_cpp.llama_token_data_p),
+            size=n_vocab,
+            selected=-1,
+            sorted=False,
+        )
+
+
 class _GrammarSampler:
     """llama.cpp's grammar sampler, applied to one candidate or to the whole vocabulary."""
 
-    def __init__(self, llm: Llama, gbnf: str) -> None:
+    def __init__(self, llm: Llama, gbnf: str, candidates: _Candidates) -> None:
         parsed = LlamaGrammar.from_string(gbnf, verbose=False)
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
         self._sampler = llama_cpp.llama_sampler_init_grammar(
@@ -64,26 +89,10 @@ class _GrammarSampler:
         )
         if not self._sampler:
             raise CallModelError("llama.cpp refused the call grammar")
-        self._one = (llama_cpp.llama_token_data * 1)()
-        self._one_array = llama_cpp.llama_token_data_array(
-            data=ctypes.cast(self._one, llama_cpp.llama_token_data_p),
-            size=1,
-            selected=-1,
-            sorted=False,
-        )
-        n_vocab = llm.n_vocab()
-        self._all = np.recarray(
-            (n_vocab,),
-            dtype=np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True),
-        )
-        self._all.id[:] = np.arange(n_vocab, dtype=np.intc)
-        self._all.p[:] = 0.0
-        self._all_array = llama_cpp.llama_token_data_array(
-            data=self._all.ctypes.data_as(llama_cpp.llama_token_data_p),
-            size=n_vocab,
-            selected=-1,
-            sorted=False,
-        )
+        self._one = candidates.one
+        self._one_array = candidates.one_array
+        self._all = candidates.all
+        self._all_array = candidates.all_array
 
     def reset(self) -> None:
         llama_cpp.llama_sampler_reset(self._sampler)
@@ -147,7 +156,9 @@ class LlamaCallModel:
             )
         except (ValueError, RuntimeError) as error:
             raise CallModelError(f"llama.cpp cannot load {model_path}: {error}") from None
-        self._grammar = _GrammarSampler(self._llm, grammar())
+        self._candidates = _Candidates(self._llm.n_vocab())
+        self._any_words = _GrammarSampler(self._llm, grammar(), self._candidates)
+        self._grammar = self._any_words
         end = self._llm.tokenize(END_TOKEN.encode(), add_bos=False, special=True)
         if len(end) != 1:
             raise CallModelError(f"{END_TOKEN} is not one token in {model_path}")
@@ -157,9 +168,11 @@ class LlamaCallModel:
     def tokenize(self, prompt_text: str) -> list[int]:
         return self._llm.tokenize(prompt_text.encode("utf-8"), add_bos=True, special=False)
 
-    def complete(self, prompt_text: str) -> Completion:
-        """Greedy completion under `grammar()`, stopped after the end token."""
+    def complete(self, prompt_text: str, *, copy_from: str | None = None) -> Completion:
+        """Greedy completion under `grammar(copy_from)`, stopped after the end token: with
+        `copy_from` (the utterance in the prompt), phrases can only be runs of its words."""
         started = time.perf_counter()
+        self._use_grammar(copy_from)
         tokens = self.tokenize(prompt_text)
         if len(tokens) + MAX_CALL_TOKENS > CONTEXT_TOKENS:
             raise CallModelError(f"utterance too long ({len(tokens)} tokens)")
@@ -176,6 +189,15 @@ class LlamaCallModel:
             completion_tokens=len(generated),
             prompt_ms=(prompt_done - started) * 1000,
             generate_ms=(finished - prompt_done) * 1000,
+        )
+
+    def _use_grammar(self, copy_from: str | None) -> None:
+        if self._grammar is not self._any_words:
+            self._grammar.close()
+        self._grammar = (
+            self._any_words
+            if copy_from is None
+            else _GrammarSampler(self._llm, grammar(copy_from), self._candidates)
         )
 
     def _choose(self, logits: np.ndarray) -> int:
@@ -253,7 +275,9 @@ class LlamaCallModel:
         self._llm.n_tokens = shared
 
     def close(self) -> None:
-        self._grammar.close()
+        if self._grammar is not self._any_words:
+            self._grammar.close()
+        self._any_words.close()
         self._llm.close()
 
 

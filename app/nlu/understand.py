@@ -19,7 +19,7 @@ class CompletionModel(Protocol):
     """Anything that completes a prompt with one call: the shipped llama.cpp model, or a
     recording of its outputs in tests."""
 
-    def complete(self, prompt_text: str) -> Completion: ...
+    def complete(self, prompt_text: str, *, copy_from: str | None = None) -> Completion: ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Understander:
         """`language` is "de", "en", or "auto" (chosen from the words of `text`)."""
         started = timer.perf_counter()
         chosen = detect_language(text) if language == "auto" else language
-        completion = self.model.complete(prompt(text))
+        completion = self.model.complete(prompt(text), copy_from=text)
         try:
             raw_call = parse_call(completion.text)
             understood = True

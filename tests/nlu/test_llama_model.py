@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.nlu.call_format import parse_call, prompt
-from app.nlu.llama_model import LlamaCallModel, load_call_model
+from app.nlu.call_format import grammar, parse_call, prompt
+from app.nlu.llama_model import LlamaCallModel, _Candidates, _GrammarSampler, load_call_model
 from app.nlu.model_store import DEFAULT_MODELS_DIR, MANIFEST_FILE
 
 pytestmark = pytest.mark.skipif(
@@ -86,3 +86,68 @@ def test_prompt_lookup_drafts_change_nothing_but_speed(model) -> None:
             assert drafting.complete(prompt(text)).text == model.complete(prompt(text)).text
     finally:
         drafting.close()
+
+
+def _admits(model: LlamaCallModel, gbnf: str, completion: str) -> bool:
+    """Whether llama.cpp's grammar sampler lets `completion` through, token by token."""
+    llm = model._llm
+    sampler = _GrammarSampler(llm, gbnf, _Candidates(llm.n_vocab()))
+    try:
+        for token in llm.tokenize(completion.encode(), add_bos=False, special=True):
+            if not sampler.allows(token):
+                return False
+            sampler.accept(token)
+        return True
+    finally:
+        sampler.close()
+
+
+COPY_TEXT = "Um, put lunch with Tom at Luigi's on Friday's list, at 7 p.m. (the usual)."
+
+
+@pytest.mark.parametrize(
+    "completion",
+    [
+        '<unused1>(" lunch with Tom at Luigi\'s"," Friday"," 7 p.m.","")<unused0>',
+        '<unused1>(" lunch with Tom at Luigi"," Friday\'s"," 7 p.m","")<unused0>',
+        '<unused1>(" Um, put"," list,"," at 7"," the usual")<unused0>',
+        '<unused3>(" the usual).")<unused0>',
+        "<unused4>()<unused0>",
+    ],
+)
+def test_the_copy_grammar_admits_runs_of_the_utterances_words(model, completion) -> None:
+    assert _admits(model, grammar(COPY_TEXT), completion)
+    assert _admits(model, grammar(), completion)
+
+
+@pytest.mark.parametrize(
+    "completion",
+    [
+        '<unused1>(" lunch with Anna"," Friday","","")<unused0>',
+        '<unused1>(" unch with Tom","","","")<unused0>',
+        '<unused1>(" Tom Luigi\'s","","","")<unused0>',
+        '<unused1>(" tomorrow","","","")<unused0>',
+        '<unused1>(" lunch  with","","","")<unused0>',
+        '<unused1>(" Friday,","","","")<unused0>',
+    ],
+)
+def test_the_copy_grammar_refuses_words_the_utterance_does_not_have(model, completion) -> None:
+    assert not _admits(model, grammar(COPY_TEXT), completion)
+
+
+def test_with_copy_from_every_phrase_is_copied(model) -> None:
+    for text in [
+        "I need to file my taxes today around 7 pm, put it in my calendar.",
+        "Trag mir für nächsten Freitag um halb drei den Zahnarzt ein",
+        "brunch samstag morgen mit chris und anna und andre",
+        "",
+        "Termin Termin Termin am am am um um um",
+    ]:
+        call = parse_call(model.complete(prompt(text), copy_from=text).text)
+        for phrase in call.phrases.values():
+            assert phrase is None or phrase in text, (text, call.text)
+
+
+@pytest.mark.parametrize("text", ["", 'Trag \\ "Zahnarzt" ein', "( ) ¿ ' ,", "a " * 60, "日本語"])
+def test_the_copy_grammar_compiles_for_any_utterance(model, text) -> None:
+    _GrammarSampler(model._llm, grammar(text), _Candidates(model._llm.n_vocab())).close()

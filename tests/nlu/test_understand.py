@@ -38,9 +38,11 @@ class ReplayModel:
 
     def __init__(self) -> None:
         self.prompts: list[str] = []
+        self.copied_from: list[str | None] = []
 
-    def complete(self, prompt_text: str) -> Completion:
+    def complete(self, prompt_text: str, *, copy_from: str | None = None) -> Completion:
         self.prompts.append(prompt_text)
+        self.copied_from.append(copy_from)
         text = next(out for utterance, out in OUTPUTS.items() if prompt(utterance) == prompt_text)
         return Completion(
             text=text, prompt_tokens=20, completion_tokens=15, prompt_ms=20.0, generate_ms=60.0
@@ -147,3 +149,9 @@ def test_parse_needs_text_or_jsonl(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["parse"])
     assert exit_info.value.code == 2
+
+
+def test_the_model_is_asked_to_copy_from_the_utterance(understander):
+    text = "Erstelle morgen um 15 Uhr einen Termin Zahnarzt für eine Stunde"
+    understander.understand(text, "de", NOW)
+    assert understander.model.copied_from == [text]
