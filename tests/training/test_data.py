@@ -61,6 +61,46 @@ def test_phrases_are_substrings_and_completions_parse(built: Path, name: str) ->
         datetime.strptime(record["now"], "%Y-%m-%dT%H:%M")
 
 
+def test_massive_questions_about_the_world_stay_out_of_training_only(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from training.data.massive import massive_records
+
+    rows = [
+        {
+            "id": "1",
+            "locale": "en-US",
+            "partition": "train",
+            "intent": "calendar_query",
+            "utt": "is tomorrow a holiday",
+            "slots": [{"type": "date", "text": "tomorrow"}],
+        },
+        {
+            "id": "2",
+            "locale": "en-US",
+            "partition": "train",
+            "intent": "calendar_query",
+            "utt": "what time is the holiday party at the office",
+            "slots": [],
+        },
+        {
+            "id": "3",
+            "locale": "en-US",
+            "partition": "train",
+            "intent": "calendar_query",
+            "utt": "what do i have tomorrow",
+            "slots": [{"type": "date", "text": "tomorrow"}],
+        },
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    counts: Counter[str] = Counter()
+    training = massive_records(path, "en", "t", SEED, counts, for_training=True)
+    assert [record["text"] for record in training] == [rows[1]["utt"], rows[2]["utt"]]
+    assert sum(v for k, v in counts.items() if "left out" in k) == 1
+    assert len(massive_records(path, "en", "t", SEED, Counter())) == 3
+
+
 def test_massive_dev_files_keep_spans_in_the_utterance(built: Path) -> None:
     for language in ("en", "de"):
         path = built / f"massive_dev_{language}.jsonl"

@@ -61,7 +61,12 @@ def build(
     massive_train: list[dict[str, Any]] = []
     if (massive_path / "en-US.train.jsonl").exists():
         massive_train = massive_records(
-            massive_path / "en-US.train.jsonl", "en", "massive-en-train", seed, massive_counts
+            massive_path / "en-US.train.jsonl",
+            "en",
+            "massive-en-train",
+            seed,
+            massive_counts,
+            for_training=True,
         )
         random.Random(seed).shuffle(massive_train)
         massive_train = massive_train[: int(train_size * massive_share)]

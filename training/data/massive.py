@@ -13,7 +13,10 @@ Decisions (documented in training/data/README.md):
 - list range: the (widened) date span; without one, a `time`/`timeofday` span the resolver
   reads as days ("weekend", "tonight", "next two weeks"); else "".
 - `expected` is null: MASSIVE gives surface spans, not resolved values.
-- Every row keeps its intent, also out-of-scope ones ("delete all events", "hi to all"); bulk
+- Training leaves out the calendar_query rows that ask about the world and not the user's
+  calendar ("is tomorrow a holiday", "is 2018 a leap year", "how far did i walk"): our own
+  out-of-domain templates teach `none` for exactly those. The dev sets keep every row.
+- Every other row keeps its intent, also out-of-scope ones ("delete all events", "hi to all"); bulk
   deletes are flagged `"scope": "bulk"` and map to delete_event with no title, so the dialog asks
   which appointment instead of clearing a calendar.
 """
@@ -44,6 +47,11 @@ BULK_DELETE = re.compile(
     r"\b(all|every|everything|entire|whole|clear|empty|wipe|alle|alles|gesamten|ganzen|"
     r"leere|leeren|leer)\b"
 )
+NOT_THE_USERS_CALENDAR = re.compile(
+    r"\b(holidays?(?! party)|leap year|full moon|calories|walk|walked|notifications?|"
+    r"halloween|mothers day|weather)\b|\bis it \w+day\b|^today is\b"
+)
+"""calendar_query rows about days and the world, which the templates call `none`."""
 DURATION_LIKE = re.compile(r"\b(hours?|minutes?|mins?|stunden?|minuten)\b")
 
 
@@ -147,8 +155,16 @@ def convert_row(
 
 
 def massive_records(
-    path: Path, language: str, source_id: str, seed: int, counts: Counter[str]
+    path: Path,
+    language: str,
+    source_id: str,
+    seed: int,
+    counts: Counter[str],
+    *,
+    for_training: bool = False,
 ) -> list[dict[str, Any]]:
+    """The calendar rows of one MASSIVE file as records; `for_training` leaves out the
+    questions about the world (`NOT_THE_USERS_CALENDAR`)."""
     rng = random.Random(f"{seed}-{source_id}")
     records: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as handle:
@@ -156,6 +172,13 @@ def massive_records(
     for row in rows:
         if row["intent"] not in INTENT_TO_FUNCTION:
             counts["other intent (skipped)"] += 1
+            continue
+        if (
+            for_training
+            and row["intent"] == "calendar_query"
+            and NOT_THE_USERS_CALENDAR.search(row["utt"])
+        ):
+            counts["question about the world, not the calendar (left out)"] += 1
             continue
         function, phrases, event_name, bulk = convert_row(row, language, counts)
         counts[f"{source_id} {function}"] += 1
