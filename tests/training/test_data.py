@@ -253,9 +253,9 @@ def test_every_template_renders_with_copyable_phrases(language: str) -> None:
 def test_heldout_titles_only_in_heldout(built: Path) -> None:
     split = split_templates(SEED)
     for language in LANGUAGES:
-        held = {title.text.lower() for title in split.heldout_titles[language]}
+        held = {title.text.lower() for title in split.heldout_titles[language].listed}
         assert held
-        assert not held & {title.text.lower() for title in split.train_titles[language]}
+        assert not held & {title.text.lower() for title in split.train_titles[language].listed}
     train_titles = {
         (record["language"], record["phrases"]["title"].lower())
         for record in read(built / "train.jsonl")
@@ -271,7 +271,7 @@ def test_heldout_titles_only_in_heldout(built: Path) -> None:
         not {
             (language, title)
             for language, title in heldout_titles
-            if title in {t.text.lower() for t in split.heldout_titles[language]}
+            if title in {t.text.lower() for t in split.heldout_titles[language].listed}
         }
         & train_titles
     )

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from training.data.titles import TitlePool, default_pool
 from training.data.values import NotApplicableError, Resolved, Value, generate
 from training.data.vocabulary import Template, Title, ValueForm, Vocabulary, none_values
 
@@ -55,19 +56,11 @@ def _title_text(title: Title, variant: str | None, vocab: Vocabulary) -> tuple[s
     return "", title.text
 
 
-def _pick_title(template: str, titles: tuple[Title, ...], rng: random.Random) -> Title:
+def _pick_title(template: str, titles: TitlePool, rng: random.Random) -> Title:
     variants = {
         match.group(3) for match in PLACEHOLDER.finditer(template) if match.group(1) == "title"
     }
-    candidates = [
-        title
-        for title in titles
-        if title.task == ("task" in variants)
-        and ("at" not in variants or title.at)
-        and ("see" not in variants or title.see)
-        and (not variants & {"acc", "nom", "dat"} or title.gender)
-    ]
-    return rng.choice(candidates)
+    return titles.draw(rng, variants)
 
 
 def _pick_value(
@@ -102,9 +95,10 @@ def compose(
     now: datetime,
     rng: random.Random,
     style: Style,
-    titles: tuple[Title, ...] | None = None,
+    titles: TitlePool | tuple[Title, ...] | None = None,
 ) -> Utterance:
-    """The template said with values for `now`; titles are drawn from `titles` (default: all)."""
+    """The template said with values for `now`; titles are drawn from `titles` (default: every
+    hand-written and composed title; a tuple: only those hand-written titles)."""
     text = template.text
     placeholders = list(PLACEHOLDER.finditer(text))
     required = {match.group(1) for match in placeholders if match.group(2)}
@@ -123,7 +117,13 @@ def compose(
         values["duration"] = _pick_value("duration", vocab, now, rng, start_minutes=start)
     if "range" in slots:
         values["range"] = _pick_value("range", vocab, now, rng)
-    title = _pick_title(text, titles or vocab.titles, rng) if "title" in slots else None
+    if titles is None:
+        pool = default_pool(vocab)
+    elif isinstance(titles, tuple):
+        pool = TitlePool(titles)
+    else:
+        pool = titles
+    title = _pick_title(text, pool, rng) if "title" in slots else None
 
     order: list[str] = []
 

@@ -12,8 +12,9 @@ from typing import Any
 from app.nlu.call_format import render
 from app.nlu.functions import FUNCTIONS_BY_NAME
 from training.data.compose import Style, Utterance, compose, compose_none
+from training.data.titles import TitlePool, split_titles
 from training.data.verify import Verifier
-from training.data.vocabulary import LANGUAGES, Template, Title, templates, vocabulary
+from training.data.vocabulary import LANGUAGES, Template, templates, vocabulary
 
 HELDOUT_SHARE = 0.15
 FUNCTION_SHARES = {"create_event": 0.45, "delete_event": 0.25, "list_events": 0.30}
@@ -33,38 +34,14 @@ NOW_SPAN_DAYS = 730
 class Split:
     train: dict[tuple[str, str], tuple[Template, ...]]
     heldout: dict[tuple[str, str], tuple[Template, ...]]
-    train_titles: dict[str, tuple[Title, ...]]
-    heldout_titles: dict[str, tuple[Title, ...]]
+    train_titles: dict[str, TitlePool]
+    heldout_titles: dict[str, TitlePool]
     """Titles said only in held-out records, so that copying unseen titles is measured too."""
+    heldout_patterns: dict[str, re.Pattern[str]]
+    """Per language: matches any held-out title or title part."""
 
     def heldout_title_in(self, language: str, text: str) -> bool:
-        return any(
-            re.search(rf"\b{re.escape(title.text)}\b", text, re.IGNORECASE)
-            for title in self.heldout_titles[language]
-        )
-
-
-def _ranked(seed: int, keys: list[str]) -> list[str]:
-    return sorted(keys, key=lambda key: hashlib.sha256(f"{seed}|{key}".encode()).hexdigest())
-
-
-def split_titles(seed: int, language: str) -> tuple[tuple[Title, ...], tuple[Title, ...]]:
-    """(train, held-out) titles: a fixed share of those with a "beim …"/"at the …" form and of
-    the others, so that every template can be said with held-out titles too."""
-    held: set[str] = set()
-    all_titles = vocabulary(language).titles
-    groups = (
-        [t for t in all_titles if t.at],
-        [t for t in all_titles if t.task],
-        [t for t in all_titles if not t.at and not t.task],
-    )
-    for group in groups:
-        ranked = _ranked(seed, [f"{language}|{title.text}" for title in group])
-        held |= set(ranked[: max(1, round(len(group) * HELDOUT_SHARE))])
-    return (
-        tuple(t for t in all_titles if f"{language}|{t.text}" not in held),
-        tuple(t for t in all_titles if f"{language}|{t.text}" in held),
-    )
+        return self.heldout_patterns[language].search(text) is not None
 
 
 def split_templates(seed: int) -> Split:
@@ -72,10 +49,13 @@ def split_templates(seed: int) -> Split:
     used for training."""
     train: dict[tuple[str, str], tuple[Template, ...]] = {}
     heldout: dict[tuple[str, str], tuple[Template, ...]] = {}
-    train_titles: dict[str, tuple[Title, ...]] = {}
-    heldout_titles: dict[str, tuple[Title, ...]] = {}
+    train_titles: dict[str, TitlePool] = {}
+    heldout_titles: dict[str, TitlePool] = {}
+    patterns: dict[str, re.Pattern[str]] = {}
     for language in LANGUAGES:
-        train_titles[language], heldout_titles[language] = split_titles(seed, language)
+        titles = split_titles(seed, language)
+        train_titles[language], heldout_titles[language] = titles.train, titles.heldout
+        patterns[language] = titles.pattern
         for function, group in templates(language).items():
             ranked = sorted(
                 group, key=lambda t: hashlib.sha256(f"{seed}|{t.id}".encode()).hexdigest()
@@ -84,7 +64,7 @@ def split_templates(seed: int) -> Split:
             held = {t.id for t in ranked[:count]}
             heldout[language, function] = tuple(t for t in group if t.id in held)
             train[language, function] = tuple(t for t in group if t.id not in held)
-    return split_templates_checked(Split(train, heldout, train_titles, heldout_titles))
+    return split_templates_checked(Split(train, heldout, train_titles, heldout_titles, patterns))
 
 
 def split_templates_checked(split: Split) -> Split:
@@ -173,7 +153,7 @@ def template_records(
     *,
     counts: dict[tuple[str, str], int],
     pool: dict[tuple[str, str], tuple[Template, ...]],
-    titles: dict[str, tuple[Title, ...]],
+    titles: dict[str, TitlePool],
     rng: random.Random,
     verifier: Verifier,
     id_prefix: str,

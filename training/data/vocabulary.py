@@ -50,6 +50,29 @@ class Title:
 
 
 @dataclass(frozen=True)
+class TitleParts:
+    """The parts composed titles are made of (`[title_parts]` in values_<lang>.toml)."""
+
+    shapes: tuple[tuple[str, int], ...] = ()
+    """(pattern, weight): "{head} with {person} at {place}", "{person's} {occasion}", …"""
+    heads: tuple[Title, ...] = ()
+    """Activities and meetings, with their gender in German."""
+    occasions: tuple[Title, ...] = ()
+    """Heads that can belong to a person ("Anna's farewell party", "Taufe von Mia")."""
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+    def lists(self) -> dict[str, tuple[str, ...]]:
+        """Part list name → the part texts, in file order."""
+        return {
+            "heads": tuple(head.text for head in self.heads),
+            "occasions": tuple(occasion.text for occasion in self.occasions),
+            "people": self.people,
+            "places": self.places,
+        }
+
+
+@dataclass(frozen=True)
 class Template:
     id: str
     language: str
@@ -70,6 +93,7 @@ class Vocabulary:
     articles: dict[str, dict[str, str]]
     forms: dict[str, tuple[ValueForm, ...]]
     keep_case: frozenset[str] = field(default_factory=frozenset)
+    title_parts: TitleParts = field(default_factory=TitleParts)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -94,6 +118,24 @@ def _form(kind: str, raw: dict[str, Any]) -> ValueForm:
         add_hours=raw.get("add", 0),
         minutes=raw.get("minutes", 0) if kind == "duration" else 0,
         per=raw.get("per", 0),
+    )
+
+
+def _heads(raw: dict[str, Any], name: str) -> tuple[Title, ...]:
+    """`heads = [...]` (no gender) or `heads_m`, `heads_f`, `heads_n` (German)."""
+    heads = [Title(text) for text in raw.get(name, [])]
+    for gender in ("m", "f", "n", "p"):
+        heads += [Title(text, gender) for text in raw.get(f"{name}_{gender}", [])]
+    return tuple(heads)
+
+
+def _title_parts(raw: dict[str, Any]) -> TitleParts:
+    return TitleParts(
+        shapes=tuple((shape["pattern"], shape.get("weight", 1)) for shape in raw.get("shapes", [])),
+        heads=_heads(raw, "heads"),
+        occasions=_heads(raw, "occasions"),
+        people=tuple(raw.get("people", [])),
+        places=tuple(raw.get("places", [])),
     )
 
 
@@ -124,6 +166,7 @@ def vocabulary(language: str) -> Vocabulary:
             for kind in ("date", "time", "duration", "range")
         },
         keep_case=frozenset(raw.get("keep_case", [])),
+        title_parts=_title_parts(raw.get("title_parts", {})),
     )
 
 
