@@ -142,14 +142,30 @@ def words_pattern(texts: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+def _filled(template: str, values: dict[str, tuple[str, ...]]) -> list[str]:
+    """Every way an out-of-domain template can be said ("Book me a flight to Chicago.")."""
+    said = [template]
+    for name in dict.fromkeys(_NONE_PLACEHOLDER.findall(template)):
+        said = [text.replace(f"{{{name}}}", value) for text in said for value in values[name]]
+    return said
+
+
+_NONE_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
 def _others_say(language: str, vocab: Vocabulary) -> str:
-    """Every title, part and template text of the language, one a line."""
+    """Every title, part and template text of the language (out-of-domain templates as they
+    can be said), one a line."""
     texts = [title.text for title in vocab.titles]
     for texts_of_list in vocab.title_parts.lists().values():
         texts += list(texts_of_list)
-    for group in templates(language).values():
-        texts += [template.text for template in group]
-    for options in none_values(language).values():
+    for function, group in templates(language).items():
+        if function != "none":
+            texts += [template.text for template in group]
+    values = none_values(language)
+    for template in templates(language)["none"]:
+        texts += _filled(template.text, values)
+    for options in values.values():
         texts += list(options)
     return "\n".join(texts)
 
