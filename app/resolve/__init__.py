@@ -9,6 +9,8 @@ Policies (documented in the README too):
 - list_events: no range said means today.
 - A phrase that was said but cannot be read (a date phrase that is no date) is missing, so the
   assistant asks rather than guesses.
+- A title that only names the kind of thing ("the appointment", "den Termin"; the words are in
+  `locales/<lang>/language.toml`) is no title.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from app.locales import load_locale_file
 from app.nlu.call_format import RawCall
 from app.nlu.functions import FUNCTIONS_BY_NAME, Parameter
 from app.temporal import (
@@ -124,7 +127,8 @@ def _resolve_parameter(
     name = parameter.name
     match parameter.kind:
         case "text":
-            return {name: clean_title(phrase) if phrase else None}
+            title = clean_title(phrase) if phrase else None
+            return {name: None if title and is_generic_title(title, language) else title}
         case "date":
             return {name: resolve_date(phrase, language, now) if phrase else None}
         case "time":
@@ -158,6 +162,16 @@ def clean_title(phrase: str) -> str | None:
     if not title:
         return None
     return title[0].upper() + title[1:] if title.islower() else title
+
+
+def is_generic_title(title: str, language: str) -> bool:
+    """Whether `title` only names the kind of thing ("my appointment", "den Termin")."""
+    vocabulary = load_locale_file(language, "language")
+    words = title.casefold().split()
+    determiners = set(vocabulary["title_determiners"])
+    while words and words[0] in determiners:
+        words.pop(0)
+    return not words or " ".join(words) in vocabulary["generic_titles"]
 
 
 def _json_value(value: ArgumentValue) -> Any:

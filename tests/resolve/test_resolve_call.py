@@ -142,3 +142,40 @@ def test_a_start_relative_to_now():
     late = datetime(2026, 3, 26, 23, 30, tzinfo=BERLIN)
     call = resolved("create_event", "en", now=late, title="Call", time="in an hour")
     assert (call.arguments["date"], call.arguments["time"]) == (date(2026, 3, 27), time(0, 30))
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "appointment"),
+        ("en", "the Appointment."),
+        ("en", "my next appointment"),
+        ("en", "that one"),
+        ("de", "Termin"),
+        ("de", "den Termin"),
+        ("de", "meinen nächsten Termin"),
+        ("de", "einen neuen Eintrag"),
+    ],
+)
+def test_a_title_that_only_names_the_kind_of_thing_is_no_title(language, title):
+    deletion = resolved("delete_event", language, title=title)
+    assert deletion.arguments["title"] is None
+    assert deletion.missing == ("title",)
+    tomorrow = {"de": "morgen", "en": "tomorrow"}[language]
+    creation = resolved("create_event", language, title=title, date=tomorrow)
+    assert creation.missing == ("title",)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "kept"),
+    [
+        ("en", "the dentist appointment", "The dentist appointment"),
+        ("en", "meeting", "Meeting"),
+        ("en", "Event planning", "Event planning"),
+        ("de", "Termin beim Zahnarzt", "Termin beim Zahnarzt"),
+        ("de", "das Boot", "das Boot"),
+        ("de", "Eintrag ins Klassenbuch", "Eintrag ins Klassenbuch"),
+    ],
+)
+def test_a_title_that_names_something_is_kept(language, title, kept):
+    assert resolved("delete_event", language, title=title).arguments["title"] == kept
