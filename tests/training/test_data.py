@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.nlu.call_format import parse_call
-from training.data.__main__ import build
+from training.data.__main__ import NONE_SHARE, build
 from training.data.compose import Style, compose
 from training.data.generate import split_templates
 from training.data.values import NotApplicableError, generate
@@ -148,7 +148,8 @@ def test_none_share(built: Path) -> None:
     records = read(built / "train.jsonl")
     assert len(records) == TRAIN_SIZE
     share = sum(record["function"] == "none" for record in records) / len(records)
-    assert 0.18 <= share <= 0.27
+    # Out-of-domain speech-recognition records come on top of the template share.
+    assert NONE_SHARE - 0.01 <= share <= NONE_SHARE + 0.03
 
 
 def test_template_counts() -> None:
