@@ -89,27 +89,26 @@ class _GrammarSampler:
         )
         if not self._sampler:
             raise CallModelError("llama.cpp refused the call grammar")
-        self._one = candidates.one
-        self._one_array = candidates.one_array
-        self._all = candidates.all
-        self._all_array = candidates.all_array
+        self._candidates = candidates
 
     def reset(self) -> None:
         llama_cpp.llama_sampler_reset(self._sampler)
 
     def allows(self, token: int) -> bool:
-        self._one[0] = llama_cpp.llama_token_data(token, 0.0, 0.0)
-        self._one_array.size = 1
-        llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(self._one_array))
-        return bool(np.isfinite(self._one[0].logit))
+        candidates = self._candidates
+        candidates.one[0] = llama_cpp.llama_token_data(token, 0.0, 0.0)
+        candidates.one_array.size = 1
+        llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(candidates.one_array))
+        return bool(np.isfinite(candidates.one[0].logit))
 
     def best_allowed(self, logits: np.ndarray) -> int:
-        self._all.logit[:] = logits
-        self._all_array.size = len(self._all)
-        self._all_array.sorted = False
-        llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(self._all_array))
-        token = int(np.argmax(self._all.logit))
-        if not np.isfinite(self._all.logit[token]):
+        candidates = self._candidates
+        candidates.all.logit[:] = logits
+        candidates.all_array.size = len(candidates.all)
+        candidates.all_array.sorted = False
+        llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(candidates.all_array))
+        token = int(np.argmax(candidates.all.logit))
+        if not np.isfinite(candidates.all.logit[token]):
             raise CallModelError("the call grammar admits no next token")
         return token
 

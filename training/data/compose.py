@@ -95,10 +95,10 @@ def compose(
     now: datetime,
     rng: random.Random,
     style: Style,
-    titles: TitlePool | tuple[Title, ...] | None = None,
+    titles: TitlePool | None = None,
 ) -> Utterance:
     """The template said with values for `now`; titles are drawn from `titles` (default: every
-    hand-written and composed title; a tuple: only those hand-written titles)."""
+    hand-written and composed title)."""
     text = template.text
     placeholders = list(PLACEHOLDER.finditer(text))
     required = {match.group(1) for match in placeholders if match.group(2)}
@@ -117,12 +117,7 @@ def compose(
         values["duration"] = _pick_value("duration", vocab, now, rng, start_minutes=start)
     if "range" in slots:
         values["range"] = _pick_value("range", vocab, now, rng)
-    if titles is None:
-        pool = default_pool(vocab)
-    elif isinstance(titles, tuple):
-        pool = TitlePool(titles)
-    else:
-        pool = titles
+    pool = default_pool(vocab) if titles is None else titles
     title = _pick_title(text, pool, rng) if "title" in slots else None
 
     order: list[str] = []
