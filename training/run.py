@@ -54,6 +54,20 @@ class TrainSettings:
 
 
 @dataclass(frozen=True)
+class PreferenceSettings:
+    """The optional ORPO step after supervised training (`training/preference.py`)."""
+
+    pairs: int = 2000
+    """Training records whose second-choice call is mined as the rejected completion."""
+    weight: float = 0.5
+    """ORPO's lambda: the odds-ratio term's weight beside the chosen call's cross-entropy."""
+    learning_rate: float = 5e-5
+    token_rows_learning_rate: float = 2e-4
+    epochs: int = 1
+    time_budget_minutes: float = 9
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int
     train_size: int
@@ -64,6 +78,7 @@ class Config:
     model: LoraSettings
     train: TrainSettings
     evaluate: dict[str, int] = field(default_factory=dict)
+    preference: PreferenceSettings = field(default_factory=PreferenceSettings)
 
 
 def load_config(path: Path = DEFAULT_CONFIG) -> Config:
@@ -80,6 +95,7 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         model=LoraSettings(**model),
         train=TrainSettings(**raw["train"]),
         evaluate={key: int(value) for key, value in raw.get("evaluate", {}).items()},
+        preference=PreferenceSettings(**raw.get("preference", {})),
     )
 
 

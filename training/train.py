@@ -15,10 +15,10 @@ import math
 import os
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -33,6 +33,7 @@ from training.run import DEFAULT_CONFIG, Config, LoraSettings, TrainSettings, lo
 
 LOG = logging.getLogger("training.train")
 IGNORED_LABEL = -100
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -83,22 +84,37 @@ def length_batches(
 ) -> list[list[EncodedExample]]:
     """Batches of examples of (nearly) equal length, at most `batch_tokens` padded tokens each,
     in random order. Examples of one length are shuffled before they are cut into batches."""
-    by_length: dict[int, list[EncodedExample]] = {}
-    for example in examples:
-        by_length.setdefault(len(example.input_ids), []).append(example)
-    ordered: list[EncodedExample] = []
-    for length in sorted(by_length):
-        group = by_length[length]
+    return batches_by_length(examples, lambda example: len(example.input_ids), batch_tokens, rng)
+
+
+def batches_by_length(
+    items: Sequence[T],
+    length: Callable[[T], int],
+    batch_tokens: int,
+    rng: random.Random,
+    *,
+    rows_per_item: int = 1,
+) -> list[list[T]]:
+    """`length_batches` for any item that becomes `rows_per_item` padded rows of at most
+    `length(item)` tokens."""
+    by_length: dict[int, list[T]] = {}
+    for item in items:
+        by_length.setdefault(length(item), []).append(item)
+    ordered: list[T] = []
+    for size in sorted(by_length):
+        group = by_length[size]
         rng.shuffle(group)
         ordered.extend(group)
-    batches: list[list[EncodedExample]] = []
-    current: list[EncodedExample] = []
-    for example in ordered:
-        longest = max([len(example.input_ids), *(len(e.input_ids) for e in current)])
-        if current and longest * (len(current) + 1) > batch_tokens:
+    batches: list[list[T]] = []
+    current: list[T] = []
+    longest = 0
+    for item in ordered:
+        longest = max(longest, length(item))
+        if current and longest * (len(current) + 1) * rows_per_item > batch_tokens:
             batches.append(current)
             current = []
-        current.append(example)
+            longest = length(item)
+        current.append(item)
     if current:
         batches.append(current)
     rng.shuffle(batches)
@@ -139,13 +155,16 @@ def token_rows_of(model: PeftModel) -> TokenRows:
     )
 
 
-def completion_loss(model: PeftModel, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Mean cross-entropy over the completion tokens.
+def completion_logits(
+    model: PeftModel, inputs: dict[str, torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The logits at each completion position, the token that follows there, and the row of
+    the batch the position belongs to.
 
-    Same value as the PEFT model's own loss, computed cheaper: logits only where a label is
-    (the 262k-row output head costs as much as the rest of the model per token), and the
-    functional-token rows enter as their own small products instead of through a merged copy
-    of the whole embedding, whose dense gradient would cost another head's worth of compute."""
+    Logits are computed only where a label is (the 262k-row output head costs as much as the
+    rest of the model per token), and the functional-token rows enter as their own small
+    products instead of through a merged copy of the whole embedding, whose dense gradient
+    would cost another head's worth of compute."""
     causal_lm = model.get_base_model()
     tokens = token_rows_of(model)
     input_ids = inputs["input_ids"]
@@ -171,7 +190,15 @@ def completion_loss(model: PeftModel, inputs: dict[str, torch.Tensor]) -> torch.
     softcap = getattr(causal_lm.config, "final_logit_softcapping", None)
     if softcap is not None:
         logits = torch.tanh(logits / softcap) * softcap
-    return torch.nn.functional.cross_entropy(logits, targets[scored])
+    batch_rows = torch.arange(len(input_ids)).unsqueeze(1).expand_as(targets)
+    return logits, targets[scored], batch_rows[scored]
+
+
+def completion_loss(model: PeftModel, inputs: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Mean cross-entropy over the completion tokens: the PEFT model's own loss, computed
+    cheaper (see `completion_logits`)."""
+    logits, targets, _ = completion_logits(model, inputs)
+    return torch.nn.functional.cross_entropy(logits, targets)
 
 
 def seed_everything(seed: int) -> None:
@@ -234,20 +261,28 @@ def _batch_stream(
         yield from length_batches(encoded, settings.batch_tokens, rng)
 
 
-def train_model(
+@dataclass(frozen=True)
+class StepLoss:
+    loss: torch.Tensor
+    tokens: int
+    """Padded tokens the step processed."""
+    completion_tokens: int
+
+
+def optimize(
     model: PeftModel,
-    encoded: Sequence[EncodedExample],
+    batches: Sequence[T],
+    loss_of: Callable[[T], StepLoss],
     settings: TrainSettings,
     *,
-    seed: int,
-    pad_id: int,
+    examples: int,
 ) -> TrainReport:
-    """The training loop. After `calibration_steps`, and again every `replan_every_steps`, the
-    measured rate decides how many of the planned steps fit in the time budget; the linear
-    learning-rate decay follows that number."""
-    rng = random.Random(seed)
+    """The optimisation loop, one step per batch (`settings.epochs` passes over `examples`).
+
+    After `calibration_steps`, and again every `replan_every_steps`, the measured rate decides
+    how many of the planned steps fit in the time budget; the linear learning-rate decay
+    follows that number."""
     torch.set_num_threads(settings.threads)
-    batches = list(_batch_stream(encoded, settings, rng))
     planned = len(batches)
     total_steps = planned
     optimizer = _optimizer(model, settings)
@@ -269,18 +304,17 @@ def train_model(
         decay = max(0.0, (total_steps - step + 1) / max(1, total_steps - settings.warmup_steps))
         for group, rate in zip(optimizer.param_groups, base_rates, strict=True):
             group["lr"] = rate * min(warmup, decay)
-        inputs = collate(batch, pad_id)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=settings.bf16_autocast):
-            loss = completion_loss(model, inputs)
-        loss.backward()
+            result = loss_of(batch)
+        result.loss.backward()
         torch.nn.utils.clip_grad_norm_(
             [p for p in model.parameters() if p.requires_grad], settings.max_grad_norm
         )
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        losses.append(float(loss.detach()))
-        tokens += int(inputs["input_ids"].numel())
-        completion_tokens += int((inputs["labels"] != IGNORED_LABEL).sum())
+        losses.append(float(result.loss.detach()))
+        tokens += result.tokens
+        completion_tokens += result.completion_tokens
         elapsed = time.perf_counter() - started
         if (
             budget_s > 0
@@ -315,7 +349,7 @@ def train_model(
     seconds = time.perf_counter() - started
     steps_per_epoch = planned / settings.epochs
     return TrainReport(
-        examples=len(encoded),
+        examples=examples,
         steps=step,
         planned_steps=planned,
         epochs_done=round(step / steps_per_epoch, 3),
@@ -327,6 +361,28 @@ def train_model(
         last_loss=sum(losses[-10:]) / len(losses[-10:]) if losses else math.nan,
         losses=[round(value, 4) for value in losses],
     )
+
+
+def train_model(
+    model: PeftModel,
+    encoded: Sequence[EncodedExample],
+    settings: TrainSettings,
+    *,
+    seed: int,
+    pad_id: int,
+) -> TrainReport:
+    """Supervised fine-tuning: the completion's cross-entropy, batches of equal length."""
+
+    def loss_of(batch: list[EncodedExample]) -> StepLoss:
+        inputs = collate(batch, pad_id)
+        return StepLoss(
+            loss=completion_loss(model, inputs),
+            tokens=int(inputs["input_ids"].numel()),
+            completion_tokens=int((inputs["labels"] != IGNORED_LABEL).sum()),
+        )
+
+    batches = list(_batch_stream(encoded, settings, random.Random(seed)))
+    return optimize(model, batches, loss_of, settings, examples=len(encoded))
 
 
 def load_base(base_gguf: Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:

@@ -15,9 +15,16 @@ those from the utterance first.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.nlu.functions import END_TOKEN, FUNCTIONS, FUNCTIONS_BY_NAME, FUNCTIONS_BY_TOKEN
+from app.nlu.functions import (
+    END_TOKEN,
+    FUNCTIONS,
+    FUNCTIONS_BY_NAME,
+    FUNCTIONS_BY_TOKEN,
+    FunctionSpec,
+)
 
 PROMPT_TEMPLATE = "Query: {text}\nCall:"
 MAX_PHRASE_CHARS = 120
@@ -103,14 +110,17 @@ def parse_call(raw: str) -> RawCall:
     return RawCall(function=spec.name, phrases=phrases, text=raw)
 
 
-def grammar(copy_from: str | None = None) -> str:
+def grammar(copy_from: str | None = None, functions: Sequence[FunctionSpec] = FUNCTIONS) -> str:
     """GBNF admitting exactly the completions `parse_call` accepts (phrase length aside).
 
     With `copy_from` (the utterance), every phrase must also be a run of its words: a phrase
     starts at a word (leading brackets or quotes aside) and ends at one (trailing punctuation
-    or a possessive "'s" aside), so the model can copy but never invent."""
-    rules = ["root ::= " + " | ".join(f"call-{index}" for index in range(len(FUNCTIONS)))]
-    for index, spec in enumerate(FUNCTIONS):
+    or a possessive "'s" aside), so the model can copy but never invent. `functions` narrows
+    the calls to those functions."""
+    if not functions:
+        raise ValueError("a grammar needs at least one function")
+    rules = ["root ::= " + " | ".join(f"call-{index}" for index in range(len(functions)))]
+    for index, spec in enumerate(functions):
         arguments = ' "," '.join("phrase" for _ in spec.parameters)
         body = f'"(" {arguments} ")"' if arguments else '"()"'
         rules.append(f'call-{index} ::= "{spec.token}" {body} "{END_TOKEN}"')

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from llama_cpp import Llama
 from llama_cpp.llama_grammar import LlamaGrammar
 
 from app.nlu.call_format import MAX_CALL_TOKENS, grammar
-from app.nlu.functions import END_TOKEN
+from app.nlu.functions import END_TOKEN, FUNCTIONS, FunctionSpec
 from app.nlu.model_store import adapter_path, ensure_model
 
 CONTEXT_TOKENS = 256
@@ -167,11 +168,19 @@ class LlamaCallModel:
     def tokenize(self, prompt_text: str) -> list[int]:
         return self._llm.tokenize(prompt_text.encode("utf-8"), add_bos=True, special=False)
 
-    def complete(self, prompt_text: str, *, copy_from: str | None = None) -> Completion:
-        """Greedy completion under `grammar(copy_from)`, stopped after the end token: with
-        `copy_from` (the utterance in the prompt), phrases can only be runs of its words."""
+    def complete(
+        self,
+        prompt_text: str,
+        *,
+        copy_from: str | None = None,
+        functions: Sequence[FunctionSpec] = FUNCTIONS,
+    ) -> Completion:
+        """Greedy completion under `grammar(copy_from, functions)`, stopped after the end
+        token: with `copy_from` (the utterance in the prompt), phrases can only be runs of its
+        words; `functions` narrows the calls the model may write (training mines its second
+        choices that way)."""
         started = time.perf_counter()
-        self._use_grammar(copy_from)
+        self._use_grammar(copy_from, tuple(functions))
         tokens = self.tokenize(prompt_text)
         if len(tokens) + MAX_CALL_TOKENS > CONTEXT_TOKENS:
             raise CallModelError(f"utterance too long ({len(tokens)} tokens)")
@@ -190,13 +199,13 @@ class LlamaCallModel:
             generate_ms=(finished - prompt_done) * 1000,
         )
 
-    def _use_grammar(self, copy_from: str | None) -> None:
+    def _use_grammar(self, copy_from: str | None, functions: tuple[FunctionSpec, ...]) -> None:
         if self._grammar is not self._any_words:
             self._grammar.close()
         self._grammar = (
             self._any_words
-            if copy_from is None
-            else _GrammarSampler(self._llm, grammar(copy_from), self._candidates)
+            if copy_from is None and functions == FUNCTIONS
+            else _GrammarSampler(self._llm, grammar(copy_from, functions), self._candidates)
         )
 
     def _choose(self, logits: np.ndarray) -> int:

@@ -118,3 +118,15 @@ def test_grammar_names_every_function_token_and_compiles():
     for function in FUNCTIONS:
         assert f'"{function.token}"' in text
     LlamaGrammar.from_string(text, verbose=False)
+
+
+def test_a_grammar_can_be_narrowed_to_some_functions():
+    from llama_cpp import LlamaGrammar
+
+    allowed = (FUNCTIONS_BY_NAME["list_events"], FUNCTIONS_BY_NAME["none"])
+    text = grammar("Was steht morgen an", functions=allowed)
+    for function in FUNCTIONS:
+        assert (f'"{function.token}"' in text) == (function in allowed)
+    LlamaGrammar.from_string(text, verbose=False)
+    with pytest.raises(ValueError, match="at least one function"):
+        grammar(functions=())

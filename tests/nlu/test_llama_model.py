@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.nlu.call_format import grammar, parse_call, prompt
+from app.nlu.functions import FUNCTIONS
 from app.nlu.llama_model import LlamaCallModel, _Candidates, _GrammarSampler, load_call_model
 from app.nlu.model_store import DEFAULT_MODELS_DIR, MANIFEST_FILE
 
@@ -151,3 +152,15 @@ def test_with_copy_from_every_phrase_is_copied(model) -> None:
 @pytest.mark.parametrize("text", ["", 'Trag \\ "Zahnarzt" ein', "( ) ¿ ' ,", "a " * 60, "日本語"])
 def test_the_copy_grammar_compiles_for_any_utterance(model, text) -> None:
     _GrammarSampler(model._llm, grammar(text), _Candidates(model._llm.n_vocab())).close()
+
+
+@pytest.mark.parametrize(("text", "first_choice"), [(c[0], c[1]) for c in COMMANDS])
+def test_narrowed_functions_give_the_best_call_of_another_function(
+    model, text, first_choice
+) -> None:
+    others = tuple(f for f in FUNCTIONS if f.name != first_choice)
+    call = parse_call(model.complete(prompt(text), copy_from=text, functions=others).text)
+    assert call.function != first_choice
+    for phrase in call.phrases.values():
+        assert phrase is None or phrase in text
+    assert parse_call(model.complete(prompt(text), copy_from=text).text).function == first_choice
