@@ -33,8 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.verb is None:
-        parser.print_help(sys.stderr)
-        return 0
+        from app.gui import run_gui
+
+        return run_gui()
     context = Context.from_args(args)
     try:
         result = args.handler(args, context, parser)

@@ -5,9 +5,10 @@ call it from a worker."""
 from __future__ import annotations
 
 import time as timer
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from app.dialog import Dialog, Outcome
 from app.dialog.replies import replies_for
@@ -99,14 +100,32 @@ def _ms_since(started: float) -> float:
     return (timer.perf_counter() - started) * 1000
 
 
-def load_pipeline(*, speech_input: bool = True, speech_output: bool = True) -> Pipeline:
-    """Load (and warm up) every model the assistant needs. Takes seconds: call it in a worker."""
+def load_pipeline(
+    *,
+    speech_input: bool = True,
+    speech_output: bool = True,
+    voice_files: Sequence[Path] = (),
+    on_stage: Callable[[str], None] | None = None,
+) -> Pipeline:
+    """Load (and warm up) every model the assistant needs. Takes seconds: call it in a worker.
+    `voice_files`: Piper voices to prefer; `on_stage` hears "understanding", "recognition"
+    and "voices" as each starts loading."""
     from app.nlu.llama_model import load_call_model
 
+    def stage(name: str) -> None:
+        if on_stage is not None:
+            on_stage(name)
+
+    stage("understanding")
     understander = Understander(load_call_model())
-    recognizer = Recognizer() if speech_input else None
-    synthesizer = Synthesizer() if speech_output else None
-    if synthesizer is not None:
+    recognizer = None
+    if speech_input:
+        stage("recognition")
+        recognizer = Recognizer()
+    synthesizer = None
+    if speech_output:
+        stage("voices")
+        synthesizer = Synthesizer(explicit_voices=tuple(voice_files))
         for language in ("en", "de"):
             synthesizer.warm_up(language)
     return Pipeline(understander, recognizer, synthesizer)

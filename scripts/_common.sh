@@ -12,6 +12,8 @@ SYSTEM_PACKAGES=(
     python3 python3-venv python3-dev build-essential git
     libportaudio2 libsndfile1 libgomp1
     libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+    libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+    libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,0 +1,39 @@
+"""The desktop window (PySide6). The only package that imports Qt; it drives the same Qt-free
+pipeline as the command line, from worker threads."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+ORGANIZATION = "voice-calendar"
+APPLICATION = "Voice Calendar"
+
+
+def run_gui(argv: Sequence[str] = ()) -> int:
+    """Open the main window and run until it is closed; returns the exit status."""
+    if sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):
+        print(
+            "error: no display: the window needs a desktop session. Without one, use the"
+            " commands (python -m app --help).",
+            file=sys.stderr,
+        )
+        return 1
+    from PySide6.QtCore import QLocale, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.main_window import MainWindow, Services
+    from app.gui.preferences import load_preferences
+
+    application = QApplication([sys.argv[0], *argv])
+    application.setOrganizationName(ORGANIZATION)
+    application.setApplicationName(APPLICATION)
+    settings = QSettings()
+    preferences = load_preferences(settings)
+    window = MainWindow(preferences, settings, Services(system_locale=QLocale.system().name()))
+    window.show()
+    window.start()
+    return application.exec()

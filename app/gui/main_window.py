@@ -1,0 +1,714 @@
+"""The main window: push to talk, what was heard and understood, the reply, and the agenda.
+
+Everything slow runs on three lanes (one worker thread each): `models` loads the pipeline,
+`assistant` owns the dialog and the calendar (recognition, understanding, calendar edits and
+agenda reads, one after another), `audio` opens and closes the microphone and plays replies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dialog import Dialog, Outcome
+from app.gui.agenda import AgendaView, agenda_days
+from app.gui.describe import describe_call
+from app.gui.preferences import Preferences, save_preferences
+from app.gui.text import UiText, ui_language
+from app.gui.workers import Lane, Report, as_sentence, message_for
+from app.pipeline import Pipeline, Turn, load_pipeline
+from app.speech.microphone import (
+    ClippingError,
+    DeviceVanishedError,
+    Level,
+    Microphone,
+    MicrophoneSettings,
+    NoInputDeviceError,
+    OnlySilenceError,
+    Recording,
+)
+from app.speech.tts import AudioChunk, Synthesizer, play
+from calendar_backend import CalendarStore, Occurrence, local_zone
+
+_log = logging.getLogger(__name__)
+
+LEVEL_FLOOR_DBFS = -60.0
+STYLE = """
+QPushButton#talk { background: #2563eb; color: white; border: none; border-radius: 14px;
+                   padding: 14px; }
+QPushButton#talk:hover { background: #1d4ed8; }
+QPushButton#talk:disabled { background: #9ca3af; color: #f3f4f6; }
+QPushButton#talk[listening="true"] { background: #dc2626; }
+QPushButton#talk[listening="true"]:hover { background: #b91c1c; }
+QProgressBar#level { border: none; background: palette(midlight); border-radius: 3px; }
+QProgressBar#level::chunk { background: #16a34a; border-radius: 3px; }
+QLabel#error { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;
+               border-radius: 6px; padding: 8px; }
+QGroupBox#exchange { font-weight: bold; }
+QLabel#transcript, QLabel#action, QLabel#reply { font-weight: normal; }
+QFrame#choices { background: #fff7e6; border: 1px solid #f5d08a; border-radius: 6px; }
+QTreeWidget#agenda { border: 1px solid palette(mid); border-radius: 6px;
+                     background: palette(base); }
+QTreeWidget#agenda::item { padding: 3px 4px; }
+"""
+
+
+class MicrophoneLike(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> Recording: ...
+
+
+MicrophoneFactory = Callable[[MicrophoneSettings, Callable[[Level], None]], MicrophoneLike]
+Player = Callable[[Iterable[AudioChunk]], None]
+
+
+def _real_microphone(settings: MicrophoneSettings, on_level: Callable[[Level], None]) -> Microphone:
+    return Microphone(settings, on_level)
+
+
+def _load(preferences: Preferences, report: Report) -> Pipeline:
+    return load_pipeline(voice_files=preferences.voice_files(), on_stage=report)
+
+
+@dataclass
+class Services:
+    """What the window takes from outside; tests swap the microphone and the speaker."""
+
+    load_pipeline: Callable[[Preferences, Report], Pipeline] = _load
+    microphone: MicrophoneFactory = _real_microphone
+    player: Player = play
+    zone: ZoneInfo = field(default_factory=local_zone)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    system_locale: str = "en_US"
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    """The calendar after a piece of work: the agenda's days and whether undo is possible."""
+
+    today: date
+    occurrences: tuple[Occurrence, ...]
+    can_undo: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An outcome to show (and speak), with the calendar after it."""
+
+    outcome: Outcome
+    calendar: CalendarView
+    turn: Turn | None = None
+
+
+class _LevelRelay(QObject):
+    """Carries the microphone's levels from the audio thread to the window."""
+
+    level = Signal(float)
+
+
+class MainWindow(QMainWindow):
+    """`start()` after showing it: models load in the background; the agenda comes first."""
+
+    state_changed = Signal(str)
+    answered = Signal(object)
+    agenda_refreshed = Signal()
+
+    def __init__(
+        self,
+        preferences: Preferences,
+        settings: QSettings,
+        services: Services | None = None,
+    ) -> None:
+        super().__init__()
+        self.preferences = preferences
+        self.settings = settings
+        self.services = services or Services()
+        self.text = UiText(ui_language(preferences.ui_language, self.services.system_locale))
+        self.pipeline: Pipeline | None = None
+        self.dialog: Dialog | None = None
+        self.state = "loading"
+        self.models_lane = Lane("models")
+        self.assistant_lane = Lane("assistant")
+        self.audio_lane = Lane("audio")
+        self._microphone: MicrophoneLike | None = None
+        self._last_language = self.text.language
+        self._last_view: CalendarView | None = None
+        self._load_stage = ""
+        self._level_relay = _LevelRelay()
+        self._level_relay.level.connect(self._show_level)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._calendar_touched)
+        self._watcher.directoryChanged.connect(self._calendar_touched)
+        self._agenda_timer = QTimer(self)
+        self._agenda_timer.setSingleShot(True)
+        self._agenda_timer.setInterval(250)
+        self._agenda_timer.timeout.connect(self.refresh_agenda)
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(60_000)
+        self._day_timer.timeout.connect(self._check_new_day)
+        self._shown_day: date | None = None
+        self._answered_once = False
+        self._build()
+        self._retranslate()
+        self._set_state("loading")
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setMinimumSize(900, 560)
+        central = QWidget()
+        columns = QHBoxLayout(central)
+        columns.setContentsMargins(18, 18, 18, 18)
+        columns.setSpacing(18)
+
+        conversation = QVBoxLayout()
+        conversation.setSpacing(12)
+        status_row = QHBoxLayout()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("state")
+        state_font = QFont(self.font())
+        state_font.setPointSizeF(state_font.pointSizeF() * 1.15)
+        self.state_label.setFont(state_font)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.setTextVisible(False)
+        status_row.addWidget(self.state_label, 1)
+        status_row.addWidget(self.busy)
+        conversation.addLayout(status_row)
+
+        self.error_banner = QLabel()
+        self.error_banner.setObjectName("error")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_banner.hide()
+        conversation.addWidget(self.error_banner)
+
+        self.talk_button = QPushButton()
+        self.talk_button.setObjectName("talk")
+        self.talk_button.setMinimumHeight(110)
+        self.talk_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        talk_font = QFont(self.font())
+        talk_font.setPointSizeF(talk_font.pointSizeF() * 1.6)
+        talk_font.setBold(True)
+        self.talk_button.setFont(talk_font)
+        self.talk_button.clicked.connect(self.toggle_listening)
+        conversation.addWidget(self.talk_button)
+        self.talk_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.talk_shortcut.activated.connect(self.toggle_listening)
+
+        self.level_meter = QProgressBar()
+        self.level_meter.setObjectName("level")
+        self.level_meter.setRange(0, 100)
+        self.level_meter.setTextVisible(False)
+        self.level_meter.setFixedHeight(6)
+        conversation.addWidget(self.level_meter)
+
+        self.exchange = QGroupBox()
+        self.exchange.setObjectName("exchange")
+        form = QFormLayout(self.exchange)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.transcript_label = _value_label("transcript")
+        self.action_label = _value_label("action")
+        self.reply_label = _value_label("reply")
+        reply_font = QFont(self.font())
+        reply_font.setPointSizeF(reply_font.pointSizeF() * 1.25)
+        self.reply_label.setFont(reply_font)
+        self.transcript_caption = QLabel()
+        self.action_caption = QLabel()
+        self.reply_caption = QLabel()
+        for caption in (self.transcript_caption, self.action_caption, self.reply_caption):
+            caption.setStyleSheet("color: palette(placeholder-text);")
+        form.addRow(self.transcript_caption, self.transcript_label)
+        form.addRow(self.action_caption, self.action_label)
+        form.addRow(self.reply_caption, self.reply_label)
+        self.choice_row = QHBoxLayout()
+        self.choice_box = QFrame()
+        self.choice_box.setObjectName("choices")
+        self.choice_box.setLayout(self.choice_row)
+        self.choice_box.hide()
+        form.addRow(self.choice_box)
+        conversation.addWidget(self.exchange)
+        conversation.addStretch(1)
+
+        actions = QHBoxLayout()
+        self.undo_button = QPushButton()
+        self.undo_button.setObjectName("undo")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo)
+        self.settings_button = QPushButton()
+        self.settings_button.setObjectName("settings")
+        self.settings_button.clicked.connect(self.open_settings)
+        actions.addWidget(self.undo_button)
+        actions.addStretch(1)
+        actions.addWidget(self.settings_button)
+        conversation.addLayout(actions)
+
+        agenda_column = QVBoxLayout()
+        self.agenda_title = QLabel()
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.agenda_title.setFont(title_font)
+        self.agenda_file = QLabel()
+        self.agenda_file.setStyleSheet("color: palette(placeholder-text);")
+        self.agenda_file.setWordWrap(True)
+        self.agenda = AgendaView()
+        agenda_column.addWidget(self.agenda_title)
+        agenda_column.addWidget(self.agenda)
+        agenda_column.addWidget(self.agenda_file)
+
+        columns.addLayout(conversation, 3)
+        columns.addLayout(agenda_column, 2)
+        self.setCentralWidget(central)
+        self.setStyleSheet(STYLE)
+
+    def _retranslate(self) -> None:
+        text = self.text
+        self.setWindowTitle(text("Voice Calendar"))
+        self.exchange.setTitle(text("Conversation"))
+        self.transcript_caption.setText(text("You said"))
+        self.action_caption.setText(text("Understood"))
+        self.reply_caption.setText(text("Reply"))
+        self.undo_button.setText(text("Undo last change"))
+        self.settings_button.setText(text("Settings…"))
+        self.agenda_title.setText(text("Agenda"))
+        self.agenda_file.setText(str(self.preferences.calendar_path))
+        if not self._answered_once:
+            self.reply_label.setText(
+                text(
+                    "Say, for example: \u201cWhat's on my calendar tomorrow?\u201d or"
+                    " \u201cTrag mir Freitag um halb drei den Zahnarzt ein.\u201d"
+                )
+            )
+        self._set_state(self.state)
+        if self._last_view is not None:
+            self.agenda.show_days(self._last_view.occurrences, self._last_view.today, text)
+
+    # --- start and stop --------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the calendar and show the agenda; load the models meanwhile."""
+        self.open_calendar()
+        self.models_lane.submit(
+            lambda report: self.services.load_pipeline(self.preferences, report),
+            self._models_loaded,
+            self._models_failed,
+            self._loading_stage,
+        )
+        self._day_timer.start()
+
+    def open_calendar(self) -> None:
+        path = self.preferences.calendar_path
+        zone = self.services.zone
+        clock = self.services.clock
+
+        def work(_report: Report) -> CalendarView:
+            self.dialog = Dialog(CalendarStore(path, zone=zone, clock=clock))
+            return self._calendar_view()
+
+        self.assistant_lane.submit(work, self._show_calendar, self._calendar_failed)
+        self._watch(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self._day_timer.stop()
+        self._agenda_timer.stop()
+        if self._microphone is not None and self.state == "listening":
+            microphone = self._microphone
+            self.audio_lane.submit(lambda _report: microphone.stop(), _ignore, _ignore)
+        for lane in (self.audio_lane, self.assistant_lane, self.models_lane):
+            lane.wait(30_000)
+        super().closeEvent(event)
+
+    def _models_loaded(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self._set_state("ready")
+
+    def _models_failed(self, error: BaseException) -> None:
+        message = message_for(error)
+        self.show_error(
+            self.text(
+                "The speech and language models could not be loaded: {reason}. Run the set-up"
+                " again (./scripts/run) to restore them, then restart the app.",
+                reason=message.rstrip("."),
+            )
+        )
+        self._set_state("unavailable")
+
+    def _loading_stage(self, stage: str) -> None:
+        self._load_stage = stage
+        self._set_state("loading")
+
+    # --- state line ------------------------------------------------------------------------
+
+    def _set_state(self, state: str, *, busy: bool | None = None) -> None:
+        self.state = state
+        text = self.text
+        lines = {
+            "loading": {
+                "understanding": text("Loading the language model…"),
+                "recognition": text("Loading speech recognition…"),
+                "voices": text("Loading the voices…"),
+            }.get(self._load_stage, text("Loading models…")),
+            "ready": text("Ready: press the button or Space and speak"),
+            "listening": text("Listening… press again when you are done"),
+            "transcribing": text("Transcribing…"),
+            "thinking": text("Thinking…"),
+            "speaking": text("Speaking…"),
+            "waiting": text("Waiting for your answer: press the button and speak"),
+            "unavailable": text("Not ready: see the message above"),
+        }
+        self.state_label.setText(lines[state])
+        working = state in ("loading", "transcribing", "thinking", "speaking")
+        self.busy.setVisible(working if busy is None else busy)
+        listening = state == "listening"
+        self.talk_button.setText(
+            text("\u25a0  Stop listening") if listening else text("\u25cf  Press to talk")
+        )
+        if self.talk_button.property("listening") != listening:
+            self.talk_button.setProperty("listening", listening)
+            self.talk_button.style().unpolish(self.talk_button)
+            self.talk_button.style().polish(self.talk_button)
+        self.talk_button.setEnabled(state in ("ready", "listening", "waiting"))
+        self.settings_button.setEnabled(state not in ("listening",))
+        if state != "listening":
+            self.level_meter.setValue(0)
+        self.state_changed.emit(state)
+
+    # --- errors ----------------------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.error_banner.setText(message)
+        self.error_banner.show()
+
+    def clear_error(self) -> None:
+        self.error_banner.hide()
+        self.error_banner.clear()
+
+    # --- listening -------------------------------------------------------------------------
+
+    def toggle_listening(self) -> None:
+        if self.state == "listening":
+            self._stop_listening()
+        elif self.state in ("ready", "waiting") and self.pipeline is not None:
+            self._start_listening()
+
+    def _start_listening(self) -> None:
+        self.clear_error()
+        settings = MicrophoneSettings(device_name=self.preferences.microphone or None)
+        try:
+            microphone = self.services.microphone(settings, self._relay_level)
+        except Exception as error:  # the factory may fail on a missing audio library
+            self._microphone_failed(error)
+            return
+        self._microphone = microphone
+        self._set_state("listening")
+        self.audio_lane.submit(lambda _report: microphone.start(), _ignore, self._microphone_failed)
+
+    def _stop_listening(self) -> None:
+        microphone = self._microphone
+        if microphone is None:
+            return
+        self._microphone = None
+        self._set_state("transcribing")
+        self.audio_lane.submit(
+            lambda _report: microphone.stop(), self._heard, self._microphone_failed
+        )
+
+    def _relay_level(self, level: Level) -> None:
+        self._level_relay.level.emit(level.rms_dbfs)
+
+    def _show_level(self, rms_dbfs: float) -> None:
+        if self.state != "listening":
+            return
+        share = (max(LEVEL_FLOOR_DBFS, min(0.0, rms_dbfs)) - LEVEL_FLOOR_DBFS) / -LEVEL_FLOOR_DBFS
+        self.level_meter.setValue(round(100 * share))
+
+    def _microphone_failed(self, error: BaseException) -> None:
+        self._microphone = None
+        self.show_error(self._microphone_problem(error))
+        self._set_state(self._idle_state())
+
+    def _microphone_problem(self, error: BaseException) -> str:
+        text = self.text
+        if isinstance(error, NoInputDeviceError):
+            return text(
+                "No microphone could be opened. Connect one, or choose another in Settings."
+            )
+        if isinstance(error, DeviceVanishedError):
+            return text(
+                "The microphone stopped delivering sound. Check that it is still connected,"
+                " then try again."
+            )
+        if isinstance(error, OnlySilenceError):
+            return text(
+                "Only silence was recorded. Is the microphone muted or too far away? Speak"
+                " after pressing the button."
+            )
+        if isinstance(error, ClippingError):
+            return text(
+                "The recording is distorted. Turn the microphone's input level down in the"
+                " system's sound settings."
+            )
+        return text(
+            "{problem}. Check the microphone in Settings and try again.",
+            problem=as_sentence(message_for(error).rstrip(".")),
+        )
+
+    # --- one request -----------------------------------------------------------------------
+
+    def _heard(self, recording: Recording) -> None:
+        pipeline, dialog = self.pipeline, self.dialog
+        if pipeline is None or dialog is None:
+            self._set_state(self._idle_state())
+            return
+        language = self.preferences.recognition_language
+        clock, zone = self.services.clock, self.services.zone
+
+        def work(report: Report) -> Answer:
+            report("transcribing")
+            transcript = pipeline.hear(recording.samples, language)
+            report("thinking")
+            chosen = transcript.language if language == "auto" else language
+            now = clock().astimezone(zone)
+            turn = pipeline.respond(transcript.text, chosen, now, dialog)
+            turn = Turn(
+                turn.text,
+                turn.language,
+                turn.outcome,
+                turn.understanding,
+                transcript,
+                turn.timings_ms,
+            )
+            return Answer(turn.outcome, self._calendar_view(), turn)
+
+        self.assistant_lane.submit(work, self._answer, self._request_failed, self._set_state)
+
+    def _answer(self, answer: Answer) -> None:
+        outcome = answer.outcome
+        self._answered_once = True
+        self._last_language = outcome.language
+        if answer.turn is not None:
+            self.transcript_label.setText(answer.turn.text or "…")
+            understanding = answer.turn.understanding
+            if understanding is not None:
+                self.action_label.setText(
+                    describe_call(understanding.call, self.text, answer.calendar.today)
+                )
+        self.reply_label.setText(outcome.message)
+        self._offer_choices(outcome, answer.calendar.today)
+        self._show_calendar(answer.calendar)
+        self.answered.emit(answer)
+        self._speak(outcome)
+
+    def _request_failed(self, error: BaseException) -> None:
+        self.show_error(as_sentence(message_for(error)))
+        self._set_state(self._idle_state())
+
+    def _idle_state(self) -> str:
+        pending = self.dialog.pending if self.dialog is not None else None
+        if self.pipeline is None:
+            return "loading" if self.models_lane.busy else "unavailable"
+        return "waiting" if pending is not None else "ready"
+
+    # --- confirmation and undo -------------------------------------------------------------
+
+    def _offer_choices(self, outcome: Outcome, today: date) -> None:
+        while self.choice_row.count():
+            item = self.choice_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        if outcome.status != "needs_confirmation":
+            self.choice_box.hide()
+            return
+        from app.dialog.replies import replies_for
+
+        replies = replies_for(self.text.language)
+        if len(outcome.events) == 1:
+            yes = QPushButton(self.text("Yes, delete it"))
+            yes.setObjectName("confirm-0")
+            yes.clicked.connect(lambda: self.confirm(0))
+            self.choice_row.addWidget(yes)
+        else:
+            for index, occurrence in enumerate(outcome.events):
+                button = QPushButton(replies.event(occurrence, today))
+                button.setObjectName(f"confirm-{index}")
+                button.clicked.connect(lambda _checked=False, choice=index: self.confirm(choice))
+                self.choice_row.addWidget(button)
+        no = QPushButton(self.text("No, keep it"))
+        no.setObjectName("cancel")
+        no.clicked.connect(self.cancel)
+        self.choice_row.addWidget(no)
+        self.choice_row.addStretch(1)
+        self.choice_box.show()
+
+    def confirm(self, choice: int) -> None:
+        self._dialog_action(lambda dialog, now: dialog.confirm(choice, now))
+
+    def cancel(self) -> None:
+        self._dialog_action(lambda dialog, _now: dialog.cancel())
+
+    def undo(self) -> None:
+        language = self._last_language
+        self._dialog_action(lambda dialog, now: dialog.undo(language, now))
+
+    def _dialog_action(self, action: Callable[[Dialog, datetime], Outcome]) -> None:
+        dialog = self.dialog
+        if dialog is None or self.state not in ("ready", "waiting"):
+            return
+        self.clear_error()
+        clock, zone = self.services.clock, self.services.zone
+        self._set_state("thinking")
+
+        def work(_report: Report) -> Answer:
+            now = clock().astimezone(zone)
+            return Answer(action(dialog, now), self._calendar_view())
+
+        self.assistant_lane.submit(work, self._answer, self._request_failed)
+
+    # --- speaking --------------------------------------------------------------------------
+
+    def _speak(self, outcome: Outcome) -> None:
+        synthesizer = self.pipeline.synthesizer if self.pipeline else None
+        if not self.preferences.speak_replies or synthesizer is None or not outcome.message:
+            self._set_state(self._idle_state())
+            return
+        self._set_state("speaking")
+        player = self.services.player
+
+        def work(_report: Report) -> None:
+            player(synthesizer.synthesize(outcome.message, outcome.language))
+
+        self.audio_lane.submit(work, self._spoken, self._speaking_failed)
+
+    def _spoken(self, _result: object) -> None:
+        self._set_state(self._idle_state())
+
+    def _speaking_failed(self, error: BaseException) -> None:
+        message = message_for(error)
+        self.show_error(
+            self.text(
+                "The reply could not be spoken: {reason}. Check the voice and the speakers in"
+                " Settings, or turn spoken replies off.",
+                reason=message.rstrip("."),
+            )
+        )
+        self._set_state(self._idle_state())
+
+    # --- agenda ----------------------------------------------------------------------------
+
+    def _calendar_view(self) -> CalendarView:
+        """Runs on the assistant lane."""
+        dialog = self.dialog
+        today = self.services.clock().astimezone(self.services.zone).date()
+        if dialog is None:
+            return CalendarView(today, (), False)
+        first, last = agenda_days(today)
+        return CalendarView(today, tuple(dialog.store.occurrences(first, last)), dialog.can_undo())
+
+    def refresh_agenda(self) -> None:
+        if self.dialog is None:
+            return
+        self.assistant_lane.submit(
+            lambda _report: self._calendar_view(), self._show_calendar, self._calendar_failed
+        )
+
+    def _show_calendar(self, view: CalendarView) -> None:
+        self._last_view = view
+        self._shown_day = view.today
+        self.agenda.show_days(view.occurrences, view.today, self.text)
+        self.undo_button.setEnabled(view.can_undo)
+        self.agenda_refreshed.emit()
+
+    def _calendar_failed(self, error: BaseException) -> None:
+        message = message_for(error)
+        self.show_error(
+            self.text(
+                "The calendar file cannot be used: {reason}. Choose another file in Settings"
+                " or repair this one.",
+                reason=message.rstrip("."),
+            )
+        )
+
+    def _watch(self, path: Path) -> None:
+        watched = self._watcher.files() + self._watcher.directories()
+        if watched:
+            self._watcher.removePaths(watched)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._watcher.addPath(str(path.parent))
+        if path.exists():
+            self._watcher.addPath(str(path))
+
+    def _calendar_touched(self, _path: str) -> None:
+        # A program that saves by replacing the file drops it from the watch list.
+        path = str(self.preferences.calendar_path)
+        if path not in self._watcher.files() and self.preferences.calendar_path.exists():
+            self._watcher.addPath(path)
+        self._agenda_timer.start()
+
+    def _check_new_day(self) -> None:
+        today = self.services.clock().astimezone(self.services.zone).date()
+        if self._shown_day is not None and today != self._shown_day:
+            self.refresh_agenda()
+
+    # --- settings --------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from app.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.preferences, self.text, self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.apply_preferences(dialog.chosen())
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        previous = self.preferences
+        self.preferences = preferences
+        save_preferences(self.settings, preferences)
+        language = ui_language(preferences.ui_language, self.services.system_locale)
+        if language != self.text.language:
+            self.text = UiText(language)
+        if preferences.voices != previous.voices and self.pipeline is not None:
+            self.pipeline.synthesizer = Synthesizer(explicit_voices=preferences.voice_files())
+        if preferences.calendar_path != previous.calendar_path:
+            self.open_calendar()
+        self._retranslate()
+
+    # --- for tests and accessibility -------------------------------------------------------
+
+    def choice_buttons(self) -> Sequence[QPushButton]:
+        return self.choice_box.findChildren(QPushButton)
+
+
+def _value_label(name: str) -> QLabel:
+    label = QLabel("…")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _ignore(_value: Any) -> None:
+    return None

@@ -1,0 +1,71 @@
+"""What the person chose in the settings dialog, kept with QSettings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QSettings
+
+from app.speech.voices import APP_NAME
+
+RECOGNITION_LANGUAGES = ("auto", "de", "en")
+UI_LANGUAGE_CHOICES = ("system", "de", "en")
+
+
+def default_calendar_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "calendar.ics"
+
+
+@dataclass(frozen=True)
+class Preferences:
+    microphone: str = ""
+    """The input device's name; empty: the system's default."""
+    recognition_language: str = "auto"
+    voices: dict[str, str] = field(default_factory=dict)
+    """Language → Piper voice file (.onnx) to speak it with; missing: chosen automatically."""
+    calendar_path: Path = field(default_factory=default_calendar_path)
+    speak_replies: bool = True
+    ui_language: str = "system"
+
+    def voice_files(self) -> tuple[Path, ...]:
+        return tuple(Path(path) for path in self.voices.values() if path)
+
+
+def load_preferences(settings: QSettings) -> Preferences:
+    defaults = Preferences()
+    language = str(settings.value("recognition/language", defaults.recognition_language))
+    ui = str(settings.value("ui/language", defaults.ui_language))
+    voices = {
+        language_code: str(settings.value(f"voices/{language_code}", ""))
+        for language_code in ("de", "en")
+        if settings.value(f"voices/{language_code}", "")
+    }
+    calendar = str(settings.value("calendar/path", "")) or str(defaults.calendar_path)
+    return Preferences(
+        microphone=str(settings.value("microphone/name", "")),
+        recognition_language=language if language in RECOGNITION_LANGUAGES else "auto",
+        voices=voices,
+        calendar_path=Path(calendar).expanduser(),
+        speak_replies=_flag(settings.value("speech/speak_replies", True)),
+        ui_language=ui if ui in UI_LANGUAGE_CHOICES else "system",
+    )
+
+
+def save_preferences(settings: QSettings, preferences: Preferences) -> None:
+    settings.setValue("microphone/name", preferences.microphone)
+    settings.setValue("recognition/language", preferences.recognition_language)
+    for language in ("de", "en"):
+        settings.setValue(f"voices/{language}", preferences.voices.get(language, ""))
+    settings.setValue("calendar/path", str(preferences.calendar_path))
+    settings.setValue("speech/speak_replies", preferences.speak_replies)
+    settings.setValue("ui/language", preferences.ui_language)
+    settings.sync()
+
+
+def _flag(value: object) -> bool:
+    """QSettings' INI backend gives booleans back as the strings "true"/"false"."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)

@@ -1,0 +1,356 @@
+"""The window end to end with the real models: a recording goes in through a stand-in
+microphone, the reply comes out as text and as synthesized speech (collected, not played), and
+the calendar file and the agenda change. Screenshots of the main states are written to
+test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from app.gui.main_window import MainWindow, Services
+from app.gui.preferences import Preferences, load_preferences
+from app.nlu.model_store import ModelStoreError
+from app.pipeline import Pipeline, load_pipeline
+from app.speech.audio import Samples, load_audio, resample
+from app.speech.microphone import (
+    ClippingError,
+    DeviceVanishedError,
+    Level,
+    MicrophoneSettings,
+    NoInputDeviceError,
+    OnlySilenceError,
+    Recording,
+)
+from app.speech.tts import AudioChunk
+from calendar_backend import CalendarStore, Occurrence
+from tests.conftest import BERLIN, REPO_ROOT
+from tests.gui.screenshots import save_screenshot
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "audio"
+NOW = datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN)
+TOMORROW_3PM = datetime(2026, 3, 27, 15, 0, tzinfo=BERLIN)
+ANSWER_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return load_pipeline()
+
+
+class StandInMicrophone:
+    """Plays back the next prepared recording instead of listening."""
+
+    def __init__(self, samples: Samples, on_level: Callable[[Level], None]) -> None:
+        self.samples = samples
+        self.on_level = on_level
+
+    def start(self) -> None:
+        self.on_level(Level(rms_dbfs=-18.0, peak=0.4, speech=True))
+
+    def stop(self) -> Recording:
+        return Recording(self.samples, "stand-in", 16_000, "stopped", True, 0.0)
+
+
+class Speaker:
+    """Takes the synthesized reply instead of playing it."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    def __call__(self, chunks: Iterable[AudioChunk]) -> None:
+        self.seconds.append(sum(chunk.duration_s for chunk in chunks))
+
+
+def spoken(pipeline: Pipeline, sentence: str, language: str = "en") -> Samples:
+    """A recording of `sentence` made with the app's own voice, with silence around it."""
+    assert pipeline.synthesizer is not None
+    pieces = [
+        resample(chunk.samples.astype(np.float32), chunk.sample_rate)
+        for chunk in pipeline.synthesizer.synthesize(sentence, language)
+    ]
+    silence = np.zeros(8000, dtype=np.float32)
+    return np.concatenate([silence, *pieces, silence])
+
+
+class Harness:
+    def __init__(
+        self,
+        qtbot,
+        tmp_path: Path,
+        pipeline: Pipeline | None,
+        *,
+        ui_language: str = "en",
+        loader: Callable[[Preferences, Callable[[str], None]], Pipeline] | None = None,
+        microphone: Callable[[MicrophoneSettings, Callable[[Level], None]], object] | None = None,
+    ) -> None:
+        self.qtbot = qtbot
+        self.recordings: list[Samples] = []
+        self.speaker = Speaker()
+        self.preferences = Preferences(
+            calendar_path=tmp_path / "calendar.ics", ui_language=ui_language
+        )
+        self.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        self.store = CalendarStore(self.preferences.calendar_path, zone=BERLIN)
+        services = Services(
+            load_pipeline=loader or (lambda _preferences, _report: pipeline),
+            microphone=microphone or self._microphone,  # type: ignore[arg-type]
+            player=self.speaker,
+            zone=BERLIN,
+            clock=lambda: NOW.astimezone(UTC),
+            system_locale="en_US",
+        )
+        self.window = MainWindow(self.preferences, self.settings, services)
+        qtbot.addWidget(self.window)
+        self.window.resize(1100, 640)
+        self.window.show()
+
+    def _microphone(
+        self, _settings: MicrophoneSettings, on_level: Callable[[Level], None]
+    ) -> StandInMicrophone:
+        return StandInMicrophone(self.recordings.pop(0), on_level)
+
+    def start(self) -> None:
+        self.window.start()
+        self.qtbot.waitUntil(lambda: self.window.state == "ready", timeout=ANSWER_TIMEOUT_MS)
+
+    def say(self, samples: Samples) -> None:
+        """Press the button, 'speak', press again; wait for the reply to be shown and said."""
+        self.recordings.append(samples)
+        self.qtbot.mouseClick(self.window.talk_button, Qt.MouseButton.LeftButton)
+        assert self.window.state == "listening"
+        with self.qtbot.waitSignal(self.window.answered, timeout=ANSWER_TIMEOUT_MS):
+            self.qtbot.mouseClick(self.window.talk_button, Qt.MouseButton.LeftButton)
+        self.settle()
+
+    def click(self, button) -> None:
+        with self.qtbot.waitSignal(self.window.answered, timeout=ANSWER_TIMEOUT_MS):
+            self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        self.settle()
+
+    def settle(self) -> None:
+        self.qtbot.waitUntil(
+            lambda: self.window.state in ("ready", "waiting"), timeout=ANSWER_TIMEOUT_MS
+        )
+
+    def titles_on(self, day: date) -> list[str]:
+        return [o.title for o in self.store.occurrences(day, day)]
+
+    def agenda_titles(self) -> list[str]:
+        return [what for _when, what in self.window.agenda.entries() if what]
+
+    def screenshot(self, name: str) -> Path:
+        return save_screenshot(self.window, name)
+
+
+def seed_dentist(store: CalendarStore) -> Occurrence:
+    return store.create("Dentist appointment", TOMORROW_3PM, timedelta(hours=1))
+
+
+def test_a_spoken_request_creates_the_event_and_the_window_shows_it(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    harness.screenshot("en-ready")
+    harness.say(load_audio(FIXTURES / "en_create_lunch.flac"))
+    window = harness.window
+    assert "lunch with Sarah" in window.transcript_label.text()
+    assert window.action_label.text() == (
+        "Create appointment: lunch with Sarah, Saturday, March 28, 12:00 PM\u20132:00 PM"
+    )
+    assert "lunch with Sarah" in window.reply_label.text()
+    assert harness.titles_on(date(2026, 3, 28)) == ["lunch with Sarah"]
+    assert "lunch with Sarah" in harness.agenda_titles()
+    assert harness.speaker.seconds and harness.speaker.seconds[0] > 1.0
+    assert window.undo_button.isEnabled()
+    assert not window.error_banner.isVisible()
+    harness.screenshot("en-created")
+
+
+def test_a_delete_asks_first_and_undo_brings_it_back(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language="de")
+    seed_dentist(harness.store)
+    harness.start()
+    harness.say(load_audio(FIXTURES / "en_delete_dentist.flac"))
+    window = harness.window
+    assert window.state == "waiting"
+    assert window.action_label.text().startswith("Termin löschen: Dentist appointment")
+    buttons = {button.objectName(): button for button in window.choice_buttons()}
+    assert buttons["confirm-0"].text() == "Ja, löschen"
+    assert buttons["cancel"].text() == "Nein, behalten"
+    assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist appointment"]
+    harness.screenshot("de-confirm")
+
+    harness.click(buttons["confirm-0"])
+    assert harness.titles_on(TOMORROW_3PM.date()) == []
+    assert "Dentist appointment" not in harness.agenda_titles()
+    assert not window.choice_box.isVisible()
+    assert window.undo_button.isEnabled()
+
+    harness.click(window.undo_button)
+    assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist appointment"]
+    assert "Dentist appointment" in harness.agenda_titles()
+    harness.screenshot("de-undone")
+
+
+def test_no_on_the_button_keeps_the_event(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    seed_dentist(harness.store)
+    harness.start()
+    harness.say(load_audio(FIXTURES / "en_delete_dentist.flac"))
+    cancel = next(b for b in harness.window.choice_buttons() if b.objectName() == "cancel")
+    harness.click(cancel)
+    assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist appointment"]
+    assert harness.window.state == "ready"
+
+
+def test_a_spoken_yes_confirms_the_delete(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    seed_dentist(harness.store)
+    harness.start()
+    harness.say(load_audio(FIXTURES / "en_delete_dentist.flac"))
+    assert harness.window.state == "waiting"
+    harness.say(spoken(pipeline, "Yes."))
+    assert harness.window.transcript_label.text().strip(" .!").lower() == "yes"
+    assert harness.titles_on(TOMORROW_3PM.date()) == []
+    assert harness.window.state == "ready"
+
+
+def test_a_follow_up_answer_continues_the_same_request(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    harness.say(spoken(pipeline, "Put the dentist in my calendar."))
+    window = harness.window
+    assert window.state == "waiting", window.reply_label.text()
+    assert "date" in window.action_label.text()
+    question = window.reply_label.text()
+    harness.screenshot("en-question")
+    harness.say(spoken(pipeline, "Tomorrow at three pm."))
+    assert window.reply_label.text() != question
+    assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist"]
+    assert window.state == "ready"
+
+
+def test_the_agenda_follows_changes_other_programs_make(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    assert "Choir" not in harness.agenda_titles()
+    other_program = CalendarStore(harness.preferences.calendar_path, zone=BERLIN)
+    other_program.create("Choir", datetime(2026, 3, 29, 18, 0, tzinfo=BERLIN), timedelta(hours=2))
+    qtbot.waitUntil(lambda: "Choir" in harness.agenda_titles(), timeout=10_000)
+
+
+def test_the_window_is_usable_while_the_models_load(qtbot, tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def slow_loader(_preferences: Preferences, report: Callable[[str], None]) -> Pipeline:
+        report("recognition")
+        release.wait(30)
+        raise ModelStoreError("models/manifest.json is missing")
+
+    harness = Harness(qtbot, tmp_path, None, loader=slow_loader)
+    seed_dentist(harness.store)
+    harness.window.start()
+    window = harness.window
+    qtbot.waitUntil(lambda: "Dentist appointment" in harness.agenda_titles(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.state_label.text() == "Loading speech recognition…")
+    assert not window.talk_button.isEnabled()
+    assert window.settings_button.isEnabled()
+    assert window.busy.isVisible()
+    harness.screenshot("en-loading")
+    release.set()
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=10_000)
+    assert "models/manifest.json is missing" in window.error_banner.text()
+    assert "./scripts/run" in window.error_banner.text()
+    assert "Traceback" not in window.error_banner.text()
+    assert window.state == "unavailable"
+    assert not window.talk_button.isEnabled()
+
+
+def test_a_missing_microphone_is_explained_in_the_window(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    class NoMicrophone:
+        def start(self) -> None:
+            raise NoInputDeviceError("no microphone found: connect one and try again")
+
+        def stop(self) -> Recording:
+            raise AssertionError("never started")
+
+    harness = Harness(
+        qtbot, tmp_path, pipeline, ui_language="de", microphone=lambda _s, _l: NoMicrophone()
+    )
+    harness.start()
+    qtbot.mouseClick(harness.window.talk_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(harness.window.error_banner.isVisible, timeout=10_000)
+    assert harness.window.error_banner.text() == (
+        "Es ließ sich kein Mikrofon öffnen. Schließen Sie eines an oder wählen Sie in den"
+        " Einstellungen ein anderes."
+    )
+    qtbot.waitUntil(lambda: harness.window.state == "ready")
+    harness.screenshot("de-no-microphone")
+
+
+def test_new_settings_change_the_window_and_are_kept(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    window = harness.window
+    assert window.state_label.text() == "Ready: press the button or Space and speak"
+    other = tmp_path / "work.ics"
+    CalendarStore(other, zone=BERLIN).create(
+        "Standup", datetime(2026, 3, 26, 11, 0, tzinfo=BERLIN), timedelta(minutes=15)
+    )
+    changed = Preferences(
+        calendar_path=other, ui_language="de", speak_replies=False, recognition_language="en"
+    )
+    with qtbot.waitSignal(window.agenda_refreshed, timeout=10_000):
+        window.apply_preferences(changed)
+    assert window.state_label.text() == "Bereit: Knopf oder Leertaste drücken und sprechen"
+    assert window.talk_button.text() == "\u25cf  Zum Sprechen drücken"
+    assert harness.agenda_titles() == ["Standup", *["Nichts geplant"] * 6]
+    assert load_preferences(harness.settings) == changed
+    harness.screenshot("de-ready")
+
+
+def silent(reason: str) -> Recording:
+    return Recording(np.zeros(16_000, dtype=np.float32), "stand-in", 16_000, reason, False, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("error", "english_start"),
+    [
+        (NoInputDeviceError("no microphone found"), "No microphone could be opened."),
+        (DeviceVanishedError("gone"), "The microphone stopped delivering sound."),
+        (OnlySilenceError("silence", silent("stopped")), "Only silence was recorded."),
+        (ClippingError("loud", silent("stopped")), "The recording is distorted."),
+        (RuntimeError("the audio library is missing"), "The audio library is missing."),
+    ],
+)
+def test_microphone_problems_are_explained_in_the_windows_language(
+    qtbot, tmp_path: Path, error: Exception, english_start: str
+) -> None:
+    harness = Harness(qtbot, tmp_path, None)
+    window = harness.window
+    english = window._microphone_problem(error)
+    assert english.startswith(english_start)
+    window.apply_preferences(
+        Preferences(calendar_path=window.preferences.calendar_path, ui_language="de")
+    )
+    german = window._microphone_problem(error)
+    assert german != english
+    assert "Mikrofon" in german or "Einstellungen" in german
