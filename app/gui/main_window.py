@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMainWindow,
     QProgressBar,
     QPushButton,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.dialog import Dialog, Outcome
+from app.dialog.replies import replies_for
 from app.gui.agenda import AgendaView, agenda_days
 from app.gui.describe import describe_call
 from app.gui.preferences import Preferences, save_preferences
@@ -244,10 +246,9 @@ class MainWindow(QMainWindow):
         form.addRow(self.transcript_caption, self.transcript_label)
         form.addRow(self.action_caption, self.action_label)
         form.addRow(self.reply_caption, self.reply_label)
-        self.choice_row = QHBoxLayout()
         self.choice_box = QFrame()
         self.choice_box.setObjectName("choices")
-        self.choice_box.setLayout(self.choice_row)
+        self.choice_layout = QVBoxLayout(self.choice_box)
         self.choice_box.hide()
         form.addRow(self.choice_box)
         conversation.addWidget(self.exchange)
@@ -276,6 +277,7 @@ class MainWindow(QMainWindow):
         self.agenda_file.setStyleSheet("color: palette(placeholder-text);")
         self.agenda_file.setWordWrap(True)
         self.agenda = AgendaView()
+        self.agenda.setMinimumWidth(320)
         agenda_column.addWidget(self.agenda_title)
         agenda_column.addWidget(self.agenda)
         agenda_column.addWidget(self.agenda_file)
@@ -536,33 +538,31 @@ class MainWindow(QMainWindow):
     # --- confirmation and undo -------------------------------------------------------------
 
     def _offer_choices(self, outcome: Outcome, today: date) -> None:
-        while self.choice_row.count():
-            item = self.choice_row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        """Yes and no for one candidate; for several, one button per event, then no."""
+        _clear(self.choice_layout)
         if outcome.status != "needs_confirmation":
             self.choice_box.hide()
             return
-        from app.dialog.replies import replies_for
-
         replies = replies_for(self.text.language)
+        answers = QHBoxLayout()
         if len(outcome.events) == 1:
             yes = QPushButton(self.text("Yes, delete it"))
             yes.setObjectName("confirm-0")
             yes.clicked.connect(lambda: self.confirm(0))
-            self.choice_row.addWidget(yes)
+            answers.addWidget(yes)
         else:
             for index, occurrence in enumerate(outcome.events):
                 button = QPushButton(replies.event(occurrence, today))
                 button.setObjectName(f"confirm-{index}")
+                button.setStyleSheet("text-align: left; padding: 4px 8px;")
                 button.clicked.connect(lambda _checked=False, choice=index: self.confirm(choice))
-                self.choice_row.addWidget(button)
+                self.choice_layout.addWidget(button)
         no = QPushButton(self.text("No, keep it"))
         no.setObjectName("cancel")
         no.clicked.connect(self.cancel)
-        self.choice_row.addWidget(no)
-        self.choice_row.addStretch(1)
+        answers.addWidget(no)
+        answers.addStretch(1)
+        self.choice_layout.addLayout(answers)
         self.choice_box.show()
 
     def confirm(self, choice: int) -> None:
@@ -712,3 +712,17 @@ def _value_label(name: str) -> QLabel:
 
 def _ignore(_value: Any) -> None:
     return None
+
+
+def _clear(layout: QLayout) -> None:
+    """Remove and delete everything in `layout`, nested layouts included."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            continue
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            widget.deleteLater()
+        elif inner is not None:
+            _clear(inner)
+            inner.deleteLater()

@@ -125,6 +125,7 @@ class Harness:
         self.recordings.append(samples)
         self.qtbot.mouseClick(self.window.talk_button, Qt.MouseButton.LeftButton)
         assert self.window.state == "listening"
+        self.qtbot.waitUntil(lambda: self.window.level_meter.value() > 0)
         with self.qtbot.waitSignal(self.window.answered, timeout=ANSWER_TIMEOUT_MS):
             self.qtbot.mouseClick(self.window.talk_button, Qt.MouseButton.LeftButton)
         self.settle()
@@ -200,6 +201,34 @@ def test_a_delete_asks_first_and_undo_brings_it_back(
     assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist appointment"]
     assert "Dentist appointment" in harness.agenda_titles()
     harness.screenshot("de-undone")
+
+
+def test_several_matches_are_offered_as_choices(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    morning = TOMORROW_3PM.replace(hour=9)
+    harness.store.create("Dentist appointment", morning, timedelta(minutes=30))
+    seed_dentist(harness.store)
+    harness.start()
+    harness.say(load_audio(FIXTURES / "en_delete_dentist.flac"))
+    buttons = {button.objectName(): button for button in harness.window.choice_buttons()}
+    assert sorted(buttons) == ["cancel", "confirm-0", "confirm-1"]
+    assert "9:00" in buttons["confirm-0"].text()
+    assert "3:00" in buttons["confirm-1"].text()
+    harness.screenshot("en-choice")
+    harness.click(buttons["confirm-1"])
+    remaining = harness.store.occurrences(TOMORROW_3PM.date(), TOMORROW_3PM.date())
+    assert [o.start for o in remaining] == [morning]
+
+
+def test_an_unreadable_calendar_is_explained(qtbot, tmp_path: Path) -> None:
+    harness = Harness(qtbot, tmp_path, None, ui_language="de")
+    harness.preferences.calendar_path.write_bytes(b"\x00\x01 this is no calendar")
+    harness.window.open_calendar()
+    qtbot.waitUntil(harness.window.error_banner.isVisible, timeout=10_000)
+    assert harness.window.error_banner.text().startswith(
+        "Die Kalenderdatei kann nicht verwendet werden:"
+    )
+    assert "Einstellungen" in harness.window.error_banner.text()
 
 
 def test_no_on_the_button_keeps_the_event(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
