@@ -7,6 +7,7 @@ agenda reads, one after another), `audio` opens and closes the microphone and pl
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialog import Dialog, Outcome
+from app.dialog import Dialog, Outcome, PendingDelete
 from app.dialog.replies import replies_for
 from app.gui.agenda import AgendaView, agenda_days
 from app.gui.describe import describe_call
@@ -51,11 +52,13 @@ from app.speech.microphone import (
     Recording,
 )
 from app.speech.tts import AudioChunk, Synthesizer, play
-from calendar_backend import CalendarStore, Occurrence, local_zone
+from calendar_backend import CalendarError, CalendarStore, Occurrence, local_zone
 
 _log = logging.getLogger(__name__)
 
 LEVEL_FLOOR_DBFS = -60.0
+CLOSE_WAIT_MS = 15_000
+"""How long closing waits for a calendar edit in progress."""
 STYLE = """
 QPushButton#talk { background: #2563eb; color: white; border: none; border-radius: 14px;
                    padding: 14px; }
@@ -108,20 +111,50 @@ class Services:
 
 @dataclass(frozen=True)
 class CalendarView:
-    """The calendar after a piece of work: the agenda's days and whether undo is possible."""
+    """The calendar and the dialog after a piece of work, read on the assistant lane."""
 
     today: date
     occurrences: tuple[Occurrence, ...]
     can_undo: bool
+    pending: str | None = None
+    """"delete" while a delete waits for a yes or a choice, "input" while a question waits."""
+    candidates: tuple[Occurrence, ...] = ()
+    """The events a pending delete would remove (one of them)."""
+
+
+def read_view(dialog: Dialog, today: date) -> CalendarView:
+    """Runs on the assistant lane: the only place the dialog and its calendar are read."""
+    first, last = agenda_days(today)
+    pending = dialog.pending
+    return CalendarView(
+        today,
+        tuple(dialog.store.occurrences(first, last)),
+        dialog.can_undo(),
+        "delete" if isinstance(pending, PendingDelete) else "input" if pending else None,
+        pending.candidates if isinstance(pending, PendingDelete) else (),
+    )
 
 
 @dataclass(frozen=True)
 class Answer:
-    """An outcome to show (and speak), with the calendar after it."""
+    """An outcome to show (and speak), with the calendar after it. When the calendar could
+    not be read afterwards, `view` is None and `view_error` says why."""
 
     outcome: Outcome
-    calendar: CalendarView
+    view: CalendarView | None
     turn: Turn | None = None
+    view_error: BaseException | None = None
+
+
+def _unless_closing(slot: Callable[..., None]) -> Callable[..., None]:
+    """Results that arrive after the window was closed are dropped."""
+
+    @functools.wraps(slot)
+    def guarded(window: MainWindow, *arguments: Any) -> None:
+        if not window.closing:
+            slot(window, *arguments)
+
+    return guarded
 
 
 class _LevelRelay(QObject):
@@ -154,7 +187,11 @@ class MainWindow(QMainWindow):
         self.models_lane = Lane("models")
         self.assistant_lane = Lane("assistant")
         self.audio_lane = Lane("audio")
+        self.closing = False
         self._microphone: MicrophoneLike | None = None
+        self._attempt = 0
+        """Counts recordings, so that a late failure of an old one is not shown."""
+        self._failed_attempts: set[int] = set()
         self._last_language = self.text.language
         self._last_view: CalendarView | None = None
         self._load_stage = ""
@@ -308,6 +345,7 @@ class MainWindow(QMainWindow):
         self._set_state(self.state)
         if self._last_view is not None:
             self.agenda.show_days(self._last_view.occurrences, self._last_view.today, text)
+            self._offer_choices(self._last_view)
 
     # --- start and stop --------------------------------------------------------------------
 
@@ -323,49 +361,58 @@ class MainWindow(QMainWindow):
         self._day_timer.start()
 
     def open_calendar(self) -> None:
+        """Open the calendar file of the preferences (again); the dialog changes only once
+        the new file could be opened, on the GUI thread."""
         path = self.preferences.calendar_path
-        zone = self.services.zone
-        clock = self.services.clock
+        zone, clock = self.services.zone, self.services.clock
+        try:
+            self._watch(path)
+        except OSError as error:
+            self._calendar_unusable(error)
+            return
 
-        def work(_report: Report) -> CalendarView:
-            self.dialog = Dialog(CalendarStore(path, zone=zone, clock=clock))
-            return self._calendar_view()
+        def work(_report: Report) -> tuple[Dialog, CalendarView]:
+            dialog = Dialog(CalendarStore(path, zone=zone, clock=clock))
+            return dialog, read_view(dialog, self._today())
 
-        self.assistant_lane.submit(work, self._show_calendar, self._calendar_failed)
-        self._watch(path)
+        self.assistant_lane.submit(work, self._calendar_opened, self._calendar_unusable)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Stop listening and let a calendar edit in progress finish; results that arrive
+        later are dropped (a model still loading ends with the process)."""
+        self.closing = True
         self._day_timer.stop()
         self._agenda_timer.stop()
-        if self._microphone is not None and self.state == "listening":
-            microphone = self._microphone
+        microphone, self._microphone = self._microphone, None
+        if microphone is not None:
             self.audio_lane.submit(lambda _report: microphone.stop(), _ignore, _ignore)
-        for lane in (self.audio_lane, self.assistant_lane, self.models_lane):
-            lane.wait(30_000)
+        self.assistant_lane.wait(CLOSE_WAIT_MS)
         super().closeEvent(event)
 
+    @_unless_closing
     def _models_loaded(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self._set_state("ready")
+        self._set_state(self._idle_state())
 
+    @_unless_closing
     def _models_failed(self, error: BaseException) -> None:
-        message = message_for(error)
         self.show_error(
             self.text(
                 "The speech and language models could not be loaded: {reason}. Run the set-up"
                 " again (./scripts/run) to restore them, then restart the app.",
-                reason=message.rstrip("."),
+                reason=message_for(error).rstrip("."),
             )
         )
         self._set_state("unavailable")
 
+    @_unless_closing
     def _loading_stage(self, stage: str) -> None:
         self._load_stage = stage
         self._set_state("loading")
 
     # --- state line ------------------------------------------------------------------------
 
-    def _set_state(self, state: str, *, busy: bool | None = None) -> None:
+    def _set_state(self, state: str) -> None:
         self.state = state
         text = self.text
         lines = {
@@ -383,8 +430,7 @@ class MainWindow(QMainWindow):
             "unavailable": text("Not ready: see the message above"),
         }
         self.state_label.setText(lines[state])
-        working = state in ("loading", "transcribing", "thinking", "speaking")
-        self.busy.setVisible(working if busy is None else busy)
+        self.busy.setVisible(state in ("loading", "transcribing", "thinking", "speaking"))
         listening = state == "listening"
         self.talk_button.setText(
             text("\u25a0  Stop listening") if listening else text("\u25cf  Press to talk")
@@ -393,11 +439,21 @@ class MainWindow(QMainWindow):
             self.talk_button.setProperty("listening", listening)
             self.talk_button.style().unpolish(self.talk_button)
             self.talk_button.style().polish(self.talk_button)
-        self.talk_button.setEnabled(state in ("ready", "listening", "waiting"))
-        self.settings_button.setEnabled(state not in ("listening",))
-        if state != "listening":
+        idle = state in ("ready", "waiting")
+        self.talk_button.setEnabled(idle or listening)
+        self.choice_box.setEnabled(idle)
+        can_undo = self._last_view is not None and self._last_view.can_undo
+        self.undo_button.setEnabled(idle and can_undo)
+        self.settings_button.setEnabled(not listening)
+        if not listening:
             self.level_meter.setValue(0)
         self.state_changed.emit(state)
+
+    def _idle_state(self) -> str:
+        if self.pipeline is None:
+            return "loading" if self.models_lane.busy else "unavailable"
+        pending = self._last_view.pending if self._last_view is not None else None
+        return "waiting" if pending else "ready"
 
     # --- errors ----------------------------------------------------------------------------
 
@@ -419,24 +475,32 @@ class MainWindow(QMainWindow):
 
     def _start_listening(self) -> None:
         self.clear_error()
+        self._attempt += 1
+        attempt = self._attempt
         settings = MicrophoneSettings(device_name=self.preferences.microphone or None)
         try:
             microphone = self.services.microphone(settings, self._relay_level)
         except Exception as error:  # the factory may fail on a missing audio library
-            self._microphone_failed(error)
+            self._microphone_failed(attempt, error)
             return
         self._microphone = microphone
         self._set_state("listening")
-        self.audio_lane.submit(lambda _report: microphone.start(), _ignore, self._microphone_failed)
+        self.audio_lane.submit(
+            lambda _report: microphone.start(),
+            _ignore,
+            lambda error: self._microphone_failed(attempt, error),
+        )
 
     def _stop_listening(self) -> None:
-        microphone = self._microphone
+        microphone, self._microphone = self._microphone, None
         if microphone is None:
             return
-        self._microphone = None
+        attempt = self._attempt
         self._set_state("transcribing")
         self.audio_lane.submit(
-            lambda _report: microphone.stop(), self._heard, self._microphone_failed
+            lambda _report: microphone.stop(),
+            lambda recording: self._heard(attempt, recording),
+            lambda error: self._microphone_failed(attempt, error),
         )
 
     def _relay_level(self, level: Level) -> None:
@@ -448,7 +512,14 @@ class MainWindow(QMainWindow):
         share = (max(LEVEL_FLOOR_DBFS, min(0.0, rms_dbfs)) - LEVEL_FLOOR_DBFS) / -LEVEL_FLOOR_DBFS
         self.level_meter.setValue(round(100 * share))
 
-    def _microphone_failed(self, error: BaseException) -> None:
+    @_unless_closing
+    def _microphone_failed(self, attempt: int, error: BaseException) -> None:
+        """Shown once per recording: when starting failed, stopping fails too."""
+        if attempt in self._failed_attempts:
+            return
+        self._failed_attempts.add(attempt)
+        if attempt != self._attempt:
+            return
         self._microphone = None
         self.show_error(self._microphone_problem(error))
         self._set_state(self._idle_state())
@@ -481,9 +552,19 @@ class MainWindow(QMainWindow):
 
     # --- one request -----------------------------------------------------------------------
 
-    def _heard(self, recording: Recording) -> None:
+    @_unless_closing
+    def _heard(self, attempt: int, recording: Recording) -> None:
+        if attempt in self._failed_attempts:
+            return
         pipeline, dialog = self.pipeline, self.dialog
         if pipeline is None or dialog is None:
+            if dialog is None:
+                self.show_error(
+                    self.text(
+                        "The calendar is not open, so nothing was done. Choose a calendar file"
+                        " in Settings."
+                    )
+                )
             self._set_state(self._idle_state())
             return
         language = self.preferences.recognition_language
@@ -504,60 +585,84 @@ class MainWindow(QMainWindow):
                 transcript,
                 turn.timings_ms,
             )
-            return Answer(turn.outcome, self._calendar_view(), turn)
+            return self._answer_with_view(turn.outcome, dialog, now.date(), turn)
 
         self.assistant_lane.submit(work, self._answer, self._request_failed, self._set_state)
 
+    @staticmethod
+    def _answer_with_view(
+        outcome: Outcome, dialog: Dialog, today: date, turn: Turn | None = None
+    ) -> Answer:
+        """Runs on the assistant lane. The outcome is kept even when the calendar cannot be
+        read afterwards: what was done must still be shown and said."""
+        try:
+            return Answer(outcome, read_view(dialog, today), turn)
+        except CalendarError as error:
+            return Answer(outcome, None, turn, error)
+
+    @_unless_closing
     def _answer(self, answer: Answer) -> None:
+        try:
+            self._show_answer(answer)
+        finally:
+            if self.state not in ("speaking", "listening"):
+                self._set_state(self._idle_state())
+
+    def _show_answer(self, answer: Answer) -> None:
         outcome = answer.outcome
         self._answered_once = True
         self._last_language = outcome.language
+        today = answer.view.today if answer.view is not None else self._today()
         if answer.turn is not None:
             self.transcript_label.setText(answer.turn.text or "…")
-            understanding = answer.turn.understanding
-            if understanding is not None:
-                self.action_label.setText(
-                    describe_call(understanding.call, self.text, answer.calendar.today)
-                )
+        understanding = answer.turn.understanding if answer.turn is not None else None
+        call = understanding.call if understanding is not None else outcome.call
+        if call is not None:
+            self.action_label.setText(describe_call(call, self.text, today))
         self.reply_label.setText(outcome.message)
-        self._offer_choices(outcome, answer.calendar.today)
-        self._show_calendar(answer.calendar)
+        if answer.view is not None:
+            self._show_calendar(answer.view)
+        elif answer.view_error is not None:
+            self._calendar_failed(answer.view_error)
         self.answered.emit(answer)
         self._speak(outcome)
 
+    @_unless_closing
     def _request_failed(self, error: BaseException) -> None:
-        self.show_error(as_sentence(message_for(error)))
+        self.show_error(
+            self.text(
+                "Something went wrong: {reason}. Please try again.",
+                reason=message_for(error).rstrip("."),
+            )
+        )
         self._set_state(self._idle_state())
-
-    def _idle_state(self) -> str:
-        pending = self.dialog.pending if self.dialog is not None else None
-        if self.pipeline is None:
-            return "loading" if self.models_lane.busy else "unavailable"
-        return "waiting" if pending is not None else "ready"
 
     # --- confirmation and undo -------------------------------------------------------------
 
-    def _offer_choices(self, outcome: Outcome, today: date) -> None:
-        """Yes and no for one candidate; for several, one button per event, then no."""
+    def _offer_choices(self, view: CalendarView) -> None:
+        """What the dialog waits for: yes or no for one event, a button per event for several,
+        and a way out of a question."""
         _clear(self.choice_layout)
-        if outcome.status != "needs_confirmation":
+        if view.pending is None:
             self.choice_box.hide()
             return
         replies = replies_for(self.text.language)
         answers = QHBoxLayout()
-        if len(outcome.events) == 1:
+        if view.pending == "delete" and len(view.candidates) == 1:
             yes = QPushButton(self.text("Yes, delete it"))
             yes.setObjectName("confirm-0")
             yes.clicked.connect(lambda: self.confirm(0))
             answers.addWidget(yes)
-        else:
-            for index, occurrence in enumerate(outcome.events):
-                button = QPushButton(replies.event(occurrence, today))
+        elif view.pending == "delete":
+            for index, occurrence in enumerate(view.candidates):
+                button = QPushButton(replies.event(occurrence, view.today))
                 button.setObjectName(f"confirm-{index}")
                 button.setStyleSheet("text-align: left; padding: 4px 8px;")
                 button.clicked.connect(lambda _checked=False, choice=index: self.confirm(choice))
                 self.choice_layout.addWidget(button)
-        no = QPushButton(self.text("No, keep it"))
+        no = QPushButton(
+            self.text("No, keep it") if view.pending == "delete" else self.text("Never mind")
+        )
         no.setObjectName("cancel")
         no.clicked.connect(self.cancel)
         answers.addWidget(no)
@@ -573,7 +678,13 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         language = self._last_language
-        self._dialog_action(lambda dialog, now: dialog.undo(language, now))
+
+        def undo_last(dialog: Dialog, now: datetime) -> Outcome:
+            if dialog.pending is not None:
+                dialog.cancel()
+            return dialog.undo(language, now)
+
+        self._dialog_action(undo_last)
 
     def _dialog_action(self, action: Callable[[Dialog, datetime], Outcome]) -> None:
         dialog = self.dialog
@@ -585,7 +696,7 @@ class MainWindow(QMainWindow):
 
         def work(_report: Report) -> Answer:
             now = clock().astimezone(zone)
-            return Answer(action(dialog, now), self._calendar_view())
+            return self._answer_with_view(action(dialog, now), dialog, now.date())
 
         self.assistant_lane.submit(work, self._answer, self._request_failed)
 
@@ -594,7 +705,6 @@ class MainWindow(QMainWindow):
     def _speak(self, outcome: Outcome) -> None:
         synthesizer = self.pipeline.synthesizer if self.pipeline else None
         if not self.preferences.speak_replies or synthesizer is None or not outcome.message:
-            self._set_state(self._idle_state())
             return
         self._set_state("speaking")
         player = self.services.player
@@ -604,61 +714,81 @@ class MainWindow(QMainWindow):
 
         self.audio_lane.submit(work, self._spoken, self._speaking_failed)
 
+    @_unless_closing
     def _spoken(self, _result: object) -> None:
         self._set_state(self._idle_state())
 
+    @_unless_closing
     def _speaking_failed(self, error: BaseException) -> None:
-        message = message_for(error)
         self.show_error(
             self.text(
                 "The reply could not be spoken: {reason}. Check the voice and the speakers in"
                 " Settings, or turn spoken replies off.",
-                reason=message.rstrip("."),
+                reason=message_for(error).rstrip("."),
             )
         )
         self._set_state(self._idle_state())
 
     # --- agenda ----------------------------------------------------------------------------
 
-    def _calendar_view(self) -> CalendarView:
-        """Runs on the assistant lane."""
-        dialog = self.dialog
-        today = self.services.clock().astimezone(self.services.zone).date()
-        if dialog is None:
-            return CalendarView(today, (), False)
-        first, last = agenda_days(today)
-        return CalendarView(today, tuple(dialog.store.occurrences(first, last)), dialog.can_undo())
+    def _today(self) -> date:
+        return self.services.clock().astimezone(self.services.zone).date()
 
     def refresh_agenda(self) -> None:
-        if self.dialog is None:
+        dialog = self.dialog
+        if dialog is None:
+            self.open_calendar()
             return
         self.assistant_lane.submit(
-            lambda _report: self._calendar_view(), self._show_calendar, self._calendar_failed
+            lambda _report: read_view(dialog, self._today()),
+            self._show_calendar,
+            self._calendar_failed,
         )
 
+    @_unless_closing
+    def _calendar_opened(self, opened: tuple[Dialog, CalendarView]) -> None:
+        self.dialog, view = opened
+        self._show_calendar(view)
+        if self.state in ("ready", "waiting"):
+            self._set_state(self._idle_state())
+
+    @_unless_closing
     def _show_calendar(self, view: CalendarView) -> None:
         self._last_view = view
         self._shown_day = view.today
         self.agenda.show_days(view.occurrences, view.today, self.text)
-        self.undo_button.setEnabled(view.can_undo)
+        self._offer_choices(view)
+        self._set_state(self.state)
         self.agenda_refreshed.emit()
 
+    @_unless_closing
     def _calendar_failed(self, error: BaseException) -> None:
-        message = message_for(error)
         self.show_error(
             self.text(
                 "The calendar file cannot be used: {reason}. Choose another file in Settings"
                 " or repair this one.",
-                reason=message.rstrip("."),
+                reason=message_for(error).rstrip("."),
             )
         )
+
+    @_unless_closing
+    def _calendar_unusable(self, error: BaseException) -> None:
+        """The calendar could not be opened at all: nothing can be done with it."""
+        self.dialog = None
+        self._last_view = None
+        self.agenda.clear()
+        _clear(self.choice_layout)
+        self.choice_box.hide()
+        self._calendar_failed(error)
+        self._set_state(self.state)
 
     def _watch(self, path: Path) -> None:
         watched = self._watcher.files() + self._watcher.directories()
         if watched:
             self._watcher.removePaths(watched)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._watcher.addPath(str(path.parent))
+        for folder in dict.fromkeys((path.parent, path.resolve().parent)):
+            self._watcher.addPath(str(folder))
         if path.exists():
             self._watcher.addPath(str(path))
 
@@ -667,11 +797,11 @@ class MainWindow(QMainWindow):
         path = str(self.preferences.calendar_path)
         if path not in self._watcher.files() and self.preferences.calendar_path.exists():
             self._watcher.addPath(path)
-        self._agenda_timer.start()
+        if not self._agenda_timer.isActive():
+            self._agenda_timer.start()
 
     def _check_new_day(self) -> None:
-        today = self.services.clock().astimezone(self.services.zone).date()
-        if self._shown_day is not None and today != self._shown_day:
+        if self._shown_day is not None and self._today() != self._shown_day:
             self.refresh_agenda()
 
     # --- settings --------------------------------------------------------------------------

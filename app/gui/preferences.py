@@ -30,7 +30,9 @@ class Preferences:
     ui_language: str = "system"
 
     def voice_files(self) -> tuple[Path, ...]:
-        return tuple(Path(path) for path in self.voices.values() if path)
+        """The chosen voices that still exist (a deleted one falls back to the automatic
+        choice instead of stopping the app from loading)."""
+        return tuple(Path(path) for path in self.voices.values() if path and Path(path).is_file())
 
 
 def load_preferences(settings: QSettings) -> Preferences:

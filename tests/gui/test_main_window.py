@@ -231,6 +231,61 @@ def test_an_unreadable_calendar_is_explained(qtbot, tmp_path: Path) -> None:
     assert "Einstellungen" in harness.window.error_banner.text()
 
 
+def test_undo_while_a_delete_waits_drops_the_question(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    harness.say(load_audio(FIXTURES / "en_create_lunch.flac"))
+    seed_dentist(harness.store)
+    harness.say(load_audio(FIXTURES / "en_delete_dentist.flac"))
+    window = harness.window
+    assert window.state == "waiting" and window.choice_box.isVisible()
+    harness.click(window.undo_button)
+    assert harness.titles_on(date(2026, 3, 28)) == []
+    assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist appointment"]
+    assert not window.choice_box.isVisible()
+    assert window.state == "ready"
+    harness.say(spoken(pipeline, "Yes."))
+    assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist appointment"]
+
+
+def test_closing_during_a_request_drops_the_late_reply(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    window = harness.window
+    harness.recordings.append(load_audio(FIXTURES / "en_create_lunch.flac"))
+    qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
+    window.close()
+    window.audio_lane.wait(30_000)
+    window.assistant_lane.wait(30_000)
+    qtbot.wait(300)
+    assert harness.speaker.seconds == []
+    assert window.reply_label.text() != "" and "lunch" not in window.reply_label.text()
+
+
+def test_a_calendar_that_cannot_be_opened_is_explained_and_nothing_is_done(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language="de")
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("x")
+    window = harness.window
+    window.preferences = Preferences(calendar_path=blocked / "calendar.ics", ui_language="de")
+    harness.start()
+    assert window.error_banner.text().startswith("Die Kalenderdatei kann nicht verwendet")
+    assert window.agenda.entries() == []
+    harness.recordings.append(load_audio(FIXTURES / "en_create_lunch.flac"))
+    qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "ready" and window.error_banner.isVisible())
+    assert window.error_banner.text().startswith("Der Kalender ist nicht geöffnet")
+    assert harness.speaker.seconds == []
+
+
 def test_no_on_the_button_keeps_the_event(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
     harness = Harness(qtbot, tmp_path, pipeline)
     seed_dentist(harness.store)
@@ -264,10 +319,15 @@ def test_a_follow_up_answer_continues_the_same_request(
     assert window.state == "waiting", window.reply_label.text()
     assert "date" in window.action_label.text()
     question = window.reply_label.text()
+    assert [b.objectName() for b in window.choice_buttons()] == ["cancel"]
     harness.screenshot("en-question")
     harness.say(spoken(pipeline, "Tomorrow at three pm."))
     assert window.reply_label.text() != question
     assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist"]
+    assert window.action_label.text() == (
+        "Create appointment: Dentist, Friday, March 27, 3:00 PM\u20134:00 PM"
+    )
+    assert not window.choice_box.isVisible()
     assert window.state == "ready"
 
 
@@ -324,7 +384,10 @@ def test_a_missing_microphone_is_explained_in_the_window(
     )
     harness.start()
     qtbot.mouseClick(harness.window.talk_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(harness.window.talk_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(harness.window.error_banner.isVisible, timeout=10_000)
+    harness.window.audio_lane.wait(10_000)
+    qtbot.wait(200)
     assert harness.window.error_banner.text() == (
         "Es ließ sich kein Mikrofon öffnen. Schließen Sie eines an oder wählen Sie in den"
         " Einstellungen ein anderes."
@@ -361,25 +424,49 @@ def silent(reason: str) -> Recording:
 
 
 @pytest.mark.parametrize(
-    ("error", "english_start"),
+    ("error", "english_start", "german_start"),
     [
-        (NoInputDeviceError("no microphone found"), "No microphone could be opened."),
-        (DeviceVanishedError("gone"), "The microphone stopped delivering sound."),
-        (OnlySilenceError("silence", silent("stopped")), "Only silence was recorded."),
-        (ClippingError("loud", silent("stopped")), "The recording is distorted."),
-        (RuntimeError("the audio library is missing"), "The audio library is missing."),
+        (
+            NoInputDeviceError("no microphone found"),
+            "No microphone could be opened.",
+            "Es ließ sich kein Mikrofon öffnen.",
+        ),
+        (
+            DeviceVanishedError("gone"),
+            "The microphone stopped delivering sound.",
+            "Das Mikrofon liefert keinen Ton mehr.",
+        ),
+        (
+            OnlySilenceError("silence", silent("stopped")),
+            "Only silence was recorded.",
+            "Es wurde nur Stille aufgenommen.",
+        ),
+        (
+            ClippingError("loud", silent("stopped")),
+            "The recording is distorted.",
+            "Die Aufnahme ist übersteuert.",
+        ),
+        (
+            RuntimeError("PortAudio is missing"),
+            "PortAudio is missing. Check the microphone in Settings",
+            "PortAudio is missing. Prüfen Sie das Mikrofon in den Einstellungen",
+        ),
     ],
 )
 def test_microphone_problems_are_explained_in_the_windows_language(
-    qtbot, tmp_path: Path, error: Exception, english_start: str
+    qtbot, tmp_path: Path, error: Exception, english_start: str, german_start: str
 ) -> None:
-    harness = Harness(qtbot, tmp_path, None)
+    def failing(_settings: MicrophoneSettings, _on_level: Callable[[Level], None]) -> object:
+        raise error
+
+    harness = Harness(qtbot, tmp_path, None, microphone=failing)
     window = harness.window
-    english = window._microphone_problem(error)
-    assert english.startswith(english_start)
-    window.apply_preferences(
-        Preferences(calendar_path=window.preferences.calendar_path, ui_language="de")
-    )
-    german = window._microphone_problem(error)
-    assert german != english
-    assert "Mikrofon" in german or "Einstellungen" in german
+    window.pipeline = object()  # type: ignore[assignment]  # ready without loading models
+    for language, expected in (("en", english_start), ("de", german_start)):
+        window.apply_preferences(
+            Preferences(calendar_path=window.preferences.calendar_path, ui_language=language)
+        )
+        window._set_state("ready")
+        qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
+        assert window.error_banner.text().startswith(expected)
+        assert window.state == "ready"
