@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self._failed_attempts: set[int] = set()
         self._last_language = self.text.language
         self._last_view: CalendarView | None = None
-        self._load_stage = ""
+        self.load_stage = ""
         self._level_relay = _LevelRelay()
         self._level_relay.level.connect(self._show_level)
         self._watcher = QFileSystemWatcher(self)
@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
 
     @_unless_closing
     def _loading_stage(self, stage: str) -> None:
-        self._load_stage = stage
+        self.load_stage = stage
         self._set_state("loading")
 
     # --- state line ------------------------------------------------------------------------
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
                 "understanding": text("Loading the language model…"),
                 "recognition": text("Loading speech recognition…"),
                 "voices": text("Loading the voices…"),
-            }.get(self._load_stage, text("Loading models…")),
+            }.get(self.load_stage, text("Loading models…")),
             "ready": text("Ready: press the button or Space and speak"),
             "listening": text("Listening… press again when you are done"),
             "transcribing": text("Transcribing…"),

@@ -1,0 +1,202 @@
+"""The measurements. Each function measures one thing and returns plain JSON-ready values."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.pipeline import Pipeline
+from app.speech.audio import Samples, load_audio
+from benchmarks.stats import spread
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "audio"
+MASSIVE = ROOT.parent / "shared" / "data" / "massive"
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN)
+"""The fixtures' reference time and zone."""
+REPLIES = {
+    "en": "I added Dentist on Saturday, March 28 at 3:00 PM. Anything else?",
+    "de": "Ich habe Zahnarzt am Samstag, 28. März um 15:00 eingetragen. Sonst noch etwas?",
+}
+
+
+def clean_fixtures() -> list[dict[str, Any]]:
+    """The recordings without added noise, clipping or other degradation."""
+    manifest = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+    return [entry for entry in manifest["recordings"] if not entry["degradation"]]
+
+
+def cold_starts(repeat: int, *, window: bool) -> dict[str, Any]:
+    """Fresh processes from `python` to ready: the whole time, each stage, and peak RSS.
+
+    A stage lasts from its event to the next one; "interpreter" is what the process took
+    before our module ran (Python's start-up and its first imports)."""
+    totals: list[float] = []
+    stages: dict[str, list[float]] = {}
+    peaks: list[float] = []
+    command = [sys.executable, "-m", "benchmarks.cold_start", *(["--window"] if window else [])]
+    for _ in range(repeat):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=_quiet_environment()
+        )
+        assert process.stdout is not None
+        events: list[tuple[str, float]] = []
+        for line in process.stdout:
+            event = json.loads(line)
+            events.append((event["event"], event["s"]))
+            if event["event"] in ("ready", "unavailable"):
+                total = time.perf_counter() - started
+                totals.append(total)
+                peaks.append(event["peak_rss_mb"])
+                stages.setdefault("interpreter", []).append(total - event["s"])
+        if process.wait(timeout=120) != 0:
+            raise RuntimeError(f"{' '.join(command)} failed with exit status {process.returncode}")
+        previous_name, previous_s = "imports", 0.0
+        for name, seconds in events:
+            stages.setdefault(previous_name, []).append(seconds - previous_s)
+            previous_name, previous_s = name, seconds
+    return {
+        "to_ready_s": spread(totals).to_json(),
+        "stage_s": {name: spread(values).to_json() for name, values in stages.items()},
+        "peak_rss_mb": spread(peaks).to_json(),
+    }
+
+
+def _quiet_environment() -> dict[str, str]:
+    return {**os.environ, "TRANSFORMERS_VERBOSITY": "error", "PYTHONWARNINGS": "ignore"}
+
+
+def speech_recognition(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
+    """Milliseconds of recognition per second of audio, per language."""
+    assert pipeline.recognizer is not None
+    per_second: dict[str, list[float]] = {}
+    for entry in clean_fixtures():
+        samples = load_audio(FIXTURES / entry["file"])
+        for _ in range(repeat):
+            transcript = pipeline.recognizer.transcribe(samples, None)
+            per_second.setdefault(entry["language"], []).append(
+                transcript.ms / transcript.duration_s
+            )
+    return {language: spread(values).to_json() for language, values in per_second.items()}
+
+
+def massive_utterances(language: str, limit: int) -> list[str]:
+    path = MASSIVE / f"{'de-DE' if language == 'de' else 'en-US'}.dev.jsonl"
+    if not path.is_file():
+        return [entry["text"] for entry in clean_fixtures() if entry["language"] == language]
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["utt"] for line in lines if line.strip()][:limit]
+
+
+def understanding(pipeline: Pipeline, per_language: int) -> dict[str, Any]:
+    """The call model per call: prompt evaluation, generation and the whole `understand`."""
+    results: dict[str, Any] = {}
+    understander = pipeline.understander
+    for language in ("de", "en"):
+        texts = massive_utterances(language, per_language)
+        prompt_ms, generate_ms, total_ms = [], [], []
+        for text in texts:
+            understood = understander.understand(text, language, NOW)
+            prompt_ms.append(understood.prompt_ms)
+            generate_ms.append(understood.generate_ms)
+            total_ms.append(understood.ms)
+        results[language] = {
+            "utterances": "MASSIVE dev" if MASSIVE.is_dir() else "recorded fixtures' texts",
+            "prompt_ms": spread(prompt_ms).to_json(),
+            "generate_ms": spread(generate_ms).to_json(),
+            "total_ms": spread(total_ms).to_json(),
+        }
+    return results
+
+
+def speech_synthesis(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
+    """Time to the first audio of a two-sentence reply, per language."""
+    assert pipeline.synthesizer is not None
+    results: dict[str, Any] = {}
+    for language, reply in REPLIES.items():
+        firsts = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            chunks = pipeline.synthesizer.synthesize(reply, language)
+            next(chunks)
+            firsts.append((time.perf_counter() - started) * 1000)
+            _drain(chunks)
+        voice = pipeline.synthesizer.voice_for(language)
+        results[language] = {"voice": voice.name, "first_audio_ms": spread(firsts).to_json()}
+    return results
+
+
+def _drain(chunks: Iterator[object]) -> None:
+    for _chunk in chunks:
+        pass
+
+
+def end_to_end(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
+    """From the end of a 3-5 s command (the recording in hand) to the first audio of the
+    reply: recognition, understanding, the calendar, the first sentence of speech."""
+    from app.dialog import Dialog
+    from calendar_backend import CalendarStore
+
+    commands = [
+        (entry, load_audio(FIXTURES / entry["file"]))
+        for entry in clean_fixtures()
+        if 3.0 <= entry_seconds(FIXTURES / entry["file"]) <= 5.0
+    ]
+    totals: dict[str, list[float]] = {}
+    parts: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        for entry, samples in commands:
+            with tempfile.TemporaryDirectory() as folder:
+                store = CalendarStore(
+                    Path(folder) / "calendar.ics", zone=BERLIN, backup_dir=Path(folder)
+                )
+                started = time.perf_counter()
+                turn = pipeline.run_recording(samples, "auto", NOW, Dialog(store))
+                speech_started = time.perf_counter()
+                chunks = pipeline.speak(turn.outcome)
+                next(chunks)
+                first_audio = time.perf_counter()
+                _drain(chunks)
+            totals.setdefault(entry["language"], []).append((first_audio - started) * 1000)
+            for name, value in turn.timings_ms.items():
+                if value is not None:
+                    parts.setdefault(name, []).append(value)
+            parts.setdefault("tts_first_audio", []).append((first_audio - speech_started) * 1000)
+    return {
+        "commands": [entry["file"] for entry, _ in commands],
+        "total_ms": {language: spread(values).to_json() for language, values in totals.items()},
+        "all_ms": spread([v for values in totals.values() for v in values]).to_json(),
+        "stage_ms": {name: spread(values).to_json() for name, values in parts.items()},
+    }
+
+
+def entry_seconds(path: Path) -> float:
+    samples: Samples = load_audio(path)
+    return len(samples) / 16_000
+
+
+def machine() -> dict[str, Any]:
+    import platform
+
+    return {
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+    }
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
