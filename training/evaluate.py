@@ -24,12 +24,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.nlu.call_format import MalformedCallError, RawCall, parse_call, prompt
+from app.nlu.call_format import CallStyle, MalformedCallError, RawCall, parse_call, prompt
 from app.nlu.functions import FUNCTIONS, FUNCTIONS_BY_NAME
-from app.nlu.llama_model import Completion, LlamaCallModel
+from app.nlu.llama_model import CONTEXT_TOKENS, Completion, LlamaCallModel
 from app.nlu.model_store import ensure_model
 from app.resolve import ResolvedCall, clean_title, resolve_call
 from training.run import DEFAULT_CONFIG, load_config
+
+DESCRIBED_CONTEXT_TOKENS = 512
+"""Room for the function descriptions of a described prompt (about 150 tokens)."""
 
 LOG = logging.getLogger("training.evaluate")
 ZONE = ZoneInfo("Europe/Berlin")
@@ -65,18 +68,24 @@ def read_records(path: Path, limit: int) -> list[dict[str, Any]]:
 
 
 def run_model(
-    model: LlamaCallModel, records: Sequence[dict[str, Any]], *, copy: bool = True
+    model: LlamaCallModel,
+    records: Sequence[dict[str, Any]],
+    *,
+    copy: bool = True,
+    style: CallStyle = "functional",
 ) -> list[Outcome]:
     """`copy`: phrases restricted to runs of the utterance's words, as the app runs it."""
     outcomes = []
     for record in records:
         started = time.perf_counter()
         completion = model.complete(
-            prompt(record["text"]), copy_from=record["text"] if copy else None
+            prompt(record["text"], style),
+            copy_from=record["text"] if copy else None,
+            style=style,
         )
         predicted: RawCall | None
         try:
-            predicted = parse_call(completion.text)
+            predicted = parse_call(completion.text, style)
         except MalformedCallError:
             predicted = None
         ms = (time.perf_counter() - started) * 1000
@@ -266,11 +275,13 @@ def evaluate(
     limit: int = 0,
     cache_dir: Path | None = None,
     copy: bool = True,
+    style: CallStyle = "functional",
 ) -> dict[str, Any]:
     started = time.perf_counter()
     model_path = ensure_model(models_dir, cache_dir)
     built = time.perf_counter()
-    model = LlamaCallModel(model_path, threads=threads)
+    context = CONTEXT_TOKENS if style == "functional" else DESCRIBED_CONTEXT_TOKENS
+    model = LlamaCallModel(model_path, threads=threads, context_tokens=context)
     loaded = time.perf_counter()
     report: dict[str, Any] = {
         "model": model_path.name,
@@ -279,6 +290,8 @@ def evaluate(
         "ensure_model_s": round(built - started, 2),
         "load_s": round(loaded - built, 2),
         "phrases": "copied" if copy else "any words",
+        "call_style": style,
+        "prompt_tokens": len(model.tokenize(prompt("Trag morgen um 9 den Zahnarzt ein", style))),
         "sets": {},
         "failures": {},
     }
@@ -287,7 +300,7 @@ def evaluate(
         if not path.is_file():
             LOG.warning("no %s: skipped", path)
             continue
-        outcomes = run_model(model, read_records(path, limit), copy=copy)
+        outcomes = run_model(model, read_records(path, limit), copy=copy, style=style)
         by_language: dict[str, list[Outcome]] = {}
         for outcome in outcomes:
             by_language.setdefault(outcome.record["language"], []).append(outcome)
@@ -420,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         limit=limit,
         cache_dir=arguments.cache_dir,
         copy=not arguments.any_words,
+        style=config.model.call_style,
     )
     report_dir = arguments.report_dir or models_dir
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from app.nlu.call_format import CallStyle
+
 LOG = logging.getLogger("training.run")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "training" / "config.toml"
@@ -32,6 +34,9 @@ class LoraSettings:
     lora_alpha: int
     lora_dropout: float
     target_modules: tuple[str, ...]
+    call_style: CallStyle = "functional"
+    """"described" trains the baseline of the comparison: function names, with every function
+    described in the prompt, instead of functional tokens."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import torch
 from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from app.nlu.call_format import prompt, render
+from app.nlu.call_format import CallStyle, prompt, render
 from app.nlu.functions import FUNCTIONAL_TOKENS
 from training.run import DEFAULT_CONFIG, Config, LoraSettings, TrainSettings, load_config
 
@@ -42,16 +42,18 @@ class Example:
     completion: str
 
 
-def read_examples(path: Path) -> list[Example]:
+def read_examples(path: Path, style: CallStyle = "functional") -> list[Example]:
     """Training records: the utterance and its completion (rendered from function and phrases
-    when the record has no `completion`)."""
+    when the record has no `completion`, or for another call style)."""
     examples = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if not line.strip():
                 continue
             record = json.loads(line)
-            completion = record.get("completion") or render(record["function"], record["phrases"])
+            completion = (record.get("completion") if style == "functional" else None) or render(
+                record["function"], record["phrases"], style
+            )
             examples.append(Example(text=record["text"], completion=completion))
     return examples
 
@@ -70,10 +72,12 @@ def functional_token_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
     return ids
 
 
-def encode(tokenizer: PreTrainedTokenizerBase, example: Example) -> EncodedExample:
+def encode(
+    tokenizer: PreTrainedTokenizerBase, example: Example, style: CallStyle = "functional"
+) -> EncodedExample:
     """BOS + prompt, then the completion tokenized on its own, as the runtime sees them: the
     runtime tokenizes the prompt and the model generates the completion token by token."""
-    prompt_ids = tokenizer(prompt(example.text), add_special_tokens=False)["input_ids"]
+    prompt_ids = tokenizer(prompt(example.text, style), add_special_tokens=False)["input_ids"]
     completion_ids = tokenizer(example.completion, add_special_tokens=False)["input_ids"]
     ids = (tokenizer.bos_token_id, *prompt_ids, *completion_ids)
     return EncodedExample(input_ids=ids, prompt_length=1 + len(prompt_ids))
@@ -410,12 +414,13 @@ def run_training(config: Config, *, max_examples: int | None = None) -> Path:
     loaded = time.perf_counter()
     model, tokenizer = load_base(base_gguf_path(config.work_dir))
     LOG.info("base model loaded in %.0f s", time.perf_counter() - loaded)
-    examples = read_examples(config.data_dir / "train.jsonl")
+    style = config.model.call_style
+    examples = read_examples(config.data_dir / "train.jsonl", style)
     limit = settings.max_examples if max_examples is None else max_examples
     random.Random(config.seed).shuffle(examples)
     if limit:
         examples = examples[:limit]
-    encoded = [encode(tokenizer, example) for example in examples]
+    encoded = [encode(tokenizer, example, style) for example in examples]
     too_long = sum(len(e.input_ids) > settings.max_sequence_tokens for e in encoded)
     encoded = [e for e in encoded if len(e.input_ids) <= settings.max_sequence_tokens]
     LOG.info(

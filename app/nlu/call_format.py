@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from app.nlu.functions import (
     END_TOKEN,
@@ -27,6 +28,11 @@ from app.nlu.functions import (
 )
 
 PROMPT_TEMPLATE = "Query: {text}\nCall:"
+DESCRIBED_PROMPT_TEMPLATE = "Functions:\n{functions}\n\nQuery: {text}\nCall:"
+CallStyle = Literal["functional", "described"]
+"""How a call names its function: by its functional token (the Octopus way, the prompt holds
+only the query), or, for the comparison with the conventional approach, by its name, with
+every function described in the prompt."""
 MAX_PHRASE_CHARS = 120
 MAX_CALL_TOKENS = 96
 """Enough for the longest valid call; generation is cut there."""
@@ -55,11 +61,30 @@ def clean_utterance(text: str) -> str:
     return _SPACES.sub(" ", _FORBIDDEN_IN_TEXT.sub(" ", text)).strip()
 
 
-def prompt(text: str) -> str:
+def prompt(text: str, style: CallStyle = "functional") -> str:
+    if style == "described":
+        return DESCRIBED_PROMPT_TEMPLATE.format(
+            functions=function_descriptions(), text=clean_utterance(text)
+        )
     return PROMPT_TEMPLATE.format(text=clean_utterance(text))
 
 
-def render(function: str, phrases: dict[str, str | None]) -> str:
+def function_descriptions() -> str:
+    """Every function with its parameters and what they mean, for a described prompt."""
+    lines = []
+    for spec in FUNCTIONS:
+        parameters = ", ".join(parameter.name for parameter in spec.parameters)
+        lines.append(f"{spec.name}({parameters}): {spec.description}")
+        lines.extend(f"  {p.name}: {p.description}" for p in spec.parameters)
+    return "\n".join(lines)
+
+
+def _head(spec: FunctionSpec, style: CallStyle) -> str:
+    """What names the function in a completion."""
+    return spec.name if style == "described" else spec.token
+
+
+def render(function: str, phrases: dict[str, str | None], style: CallStyle = "functional") -> str:
     """The completion for a call; the inverse of `parse_call`."""
     spec = FUNCTIONS_BY_NAME[function]
     unknown = set(phrases) - {parameter.name for parameter in spec.parameters}
@@ -75,22 +100,23 @@ def render(function: str, phrases: dict[str, str | None]) -> str:
         if len(cleaned) > MAX_PHRASE_CHARS:
             raise ValueError(f"phrase longer than {MAX_PHRASE_CHARS} characters: {cleaned!r}")
         arguments.append(f'" {cleaned}"')
-    return f"{spec.token}({','.join(arguments)}){END_TOKEN}"
+    return f"{_head(spec, style)}({','.join(arguments)}){END_TOKEN}"
 
 
 _PHRASE = re.compile(r'""|" ([^"\s]+(?: [^"\s]+)*)"')
 
 
-def parse_call(raw: str) -> RawCall:
+def parse_call(raw: str, style: CallStyle = "functional") -> RawCall:
     """Read a completion strictly: anything but exactly one well-formed call is refused."""
     text = raw.strip()
-    token_match = re.match(r"<unused\d+>", text)
-    if token_match is None or token_match.group() not in FUNCTIONS_BY_TOKEN:
-        raise MalformedCallError(f"no functional token at the start of {raw!r}")
-    spec = FUNCTIONS_BY_TOKEN[token_match.group()]
-    position = token_match.end()
+    heads = FUNCTIONS_BY_NAME if style == "described" else FUNCTIONS_BY_TOKEN
+    head_match = re.match(r"[a-z_]+(?=\()" if style == "described" else r"<unused\d+>", text)
+    if head_match is None or head_match.group() not in heads:
+        raise MalformedCallError(f"no function at the start of {raw!r}")
+    spec = heads[head_match.group()]
+    position = head_match.end()
     if not text.startswith("(", position):
-        raise MalformedCallError(f"expected '(' after {spec.token} in {raw!r}")
+        raise MalformedCallError(f"expected '(' after {head_match.group()} in {raw!r}")
     position += 1
     phrases: dict[str, str | None] = {}
     for index, parameter in enumerate(spec.parameters):
@@ -110,7 +136,11 @@ def parse_call(raw: str) -> RawCall:
     return RawCall(function=spec.name, phrases=phrases, text=raw)
 
 
-def grammar(copy_from: str | None = None, functions: Sequence[FunctionSpec] = FUNCTIONS) -> str:
+def grammar(
+    copy_from: str | None = None,
+    functions: Sequence[FunctionSpec] = FUNCTIONS,
+    style: CallStyle = "functional",
+) -> str:
     """GBNF admitting exactly the completions `parse_call` accepts (phrase length aside).
 
     With `copy_from` (the utterance), every phrase must also be a run of its words: a phrase
@@ -123,7 +153,7 @@ def grammar(copy_from: str | None = None, functions: Sequence[FunctionSpec] = FU
     for index, spec in enumerate(functions):
         arguments = ' "," '.join("phrase" for _ in spec.parameters)
         body = f'"(" {arguments} ")"' if arguments else '"()"'
-        rules.append(f'call-{index} ::= "{spec.token}" {body} "{END_TOKEN}"')
+        rules.append(f'call-{index} ::= "{_head(spec, style)}" {body} "{END_TOKEN}"')
     if copy_from is None:
         rules.append('phrase ::= "\\"\\"" | "\\" " word (" " word)* "\\""')
         rules.append('word ::= [^" \\t\\n\\r]+')

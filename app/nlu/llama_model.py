@@ -20,7 +20,7 @@ import numpy as np
 from llama_cpp import Llama
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from app.nlu.call_format import MAX_CALL_TOKENS, grammar
+from app.nlu.call_format import MAX_CALL_TOKENS, CallStyle, grammar
 from app.nlu.functions import END_TOKEN, FUNCTIONS, FunctionSpec
 from app.nlu.model_store import adapter_path, ensure_model
 
@@ -132,12 +132,14 @@ class LlamaCallModel:
         threads: int = 2,
         lora_path: Path | None = None,
         draft_tokens: int = 0,
+        context_tokens: int = CONTEXT_TOKENS,
     ) -> None:
         """`lora_path` defaults to the adapter that `ensure_model()` puts next to the model.
         `draft_tokens`: how many prompt tokens to propose at once (0: plain greedy). Off by
         default: on two shared cores checking drafts (a logits row of the 262k-token head
         each) cost more than it saved (median 226 vs 170 ms over 40 held-out commands)."""
         self._draft_tokens = draft_tokens
+        self._context_tokens = context_tokens
         self.model_path = model_path
         if lora_path is None and adapter_path(model_path).is_file():
             lora_path = adapter_path(model_path)
@@ -147,8 +149,8 @@ class LlamaCallModel:
             self._llm = Llama(
                 model_path=str(model_path),
                 lora_path=str(lora_path) if lora_path else None,
-                n_ctx=CONTEXT_TOKENS,
-                n_batch=CONTEXT_TOKENS,
+                n_ctx=context_tokens,
+                n_batch=context_tokens,
                 n_threads=threads,
                 n_threads_batch=threads,
                 seed=0,
@@ -174,15 +176,16 @@ class LlamaCallModel:
         *,
         copy_from: str | None = None,
         functions: Sequence[FunctionSpec] = FUNCTIONS,
+        style: CallStyle = "functional",
     ) -> Completion:
         """Greedy completion under `grammar(copy_from, functions)`, stopped after the end
         token: with `copy_from` (the utterance in the prompt), phrases can only be runs of its
         words; `functions` narrows the calls the model may write (training mines its second
-        choices that way)."""
+        choices that way); `style` is the call style the model was trained on."""
         started = time.perf_counter()
-        self._use_grammar(copy_from, tuple(functions))
+        self._use_grammar(copy_from, tuple(functions), style)
         tokens = self.tokenize(prompt_text)
-        if len(tokens) + MAX_CALL_TOKENS > CONTEXT_TOKENS:
+        if len(tokens) + MAX_CALL_TOKENS > self._context_tokens:
             raise CallModelError(f"utterance too long ({len(tokens)} tokens)")
         self._reuse_prefix(tokens)
         self._llm.eval(tokens[self._llm.n_tokens :])
@@ -199,13 +202,15 @@ class LlamaCallModel:
             generate_ms=(finished - prompt_done) * 1000,
         )
 
-    def _use_grammar(self, copy_from: str | None, functions: tuple[FunctionSpec, ...]) -> None:
+    def _use_grammar(
+        self, copy_from: str | None, functions: tuple[FunctionSpec, ...], style: CallStyle
+    ) -> None:
         if self._grammar is not self._any_words:
             self._grammar.close()
         self._grammar = (
             self._any_words
-            if copy_from is None and functions == FUNCTIONS
-            else _GrammarSampler(self._llm, grammar(copy_from, functions), self._candidates)
+            if copy_from is None and functions == FUNCTIONS and style == "functional"
+            else _GrammarSampler(self._llm, grammar(copy_from, functions, style), self._candidates)
         )
 
     def _choose(self, logits: np.ndarray) -> int:

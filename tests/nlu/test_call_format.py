@@ -130,3 +130,30 @@ def test_a_grammar_can_be_narrowed_to_some_functions():
     LlamaGrammar.from_string(text, verbose=False)
     with pytest.raises(ValueError, match="at least one function"):
         grammar(functions=())
+
+
+@pytest.mark.parametrize("function", [spec.name for spec in FUNCTIONS])
+def test_the_described_style_names_functions_and_reads_back(function):
+    phrases = {p.name: f"phrase {i}" for i, p in enumerate(FUNCTIONS_BY_NAME[function].parameters)}
+    completion = render(function, phrases, "described")
+    assert completion.startswith(f"{function}(")
+    call = parse_call(completion, "described")
+    assert (call.function, call.phrases) == (function, phrases)
+    with pytest.raises(MalformedCallError):
+        parse_call(completion)
+    with pytest.raises(MalformedCallError):
+        parse_call(render(function, phrases), "described")
+
+
+def test_a_described_prompt_describes_every_function_and_its_grammar_compiles():
+    from llama_cpp import LlamaGrammar
+
+    text = prompt("Was steht morgen an", "described")
+    assert text.endswith("Query: Was steht morgen an\nCall:")
+    for function in FUNCTIONS:
+        assert f"{function.name}(" in text and function.description in text
+        for parameter in function.parameters:
+            assert parameter.description in text
+    rules = grammar("Was steht morgen an", style="described")
+    assert '"list_events"' in rules and "<unused3>" not in rules
+    LlamaGrammar.from_string(rules, verbose=False)

@@ -56,9 +56,15 @@ class Replay:
         self.answers = answers
         self.copied_from: list[str | None] = []
 
-    def complete(self, prompt_text: str, *, copy_from: str | None = None) -> Completion:
+    def complete(
+        self, prompt_text: str, *, copy_from: str | None = None, style: str = "functional"
+    ) -> Completion:
         self.copied_from.append(copy_from)
-        text = next(answer for said, answer in self.answers.items() if prompt(said) == prompt_text)
+        text = next(
+            answer
+            for said, answer in self.answers.items()
+            if prompt(said, style) == prompt_text  # type: ignore[arg-type]
+        )
         return Completion(text, 12, 9, 30.0, 80.0)
 
 
@@ -78,6 +84,17 @@ def test_right_calls_score_full_marks() -> None:
     assert metrics["confusion"]["none"]["none"] == 1
     assert failures(outcomes) == []
     assert model.copied_from == [r["text"] for r in records]
+
+
+def test_the_described_baseline_is_prompted_and_read_in_its_own_style() -> None:
+    records = [DENTIST, LIST, WEATHER]
+    answers = {r["text"]: render(r["function"], r["phrases"], "described") for r in records}
+    model = Replay(answers)
+    outcomes = run_model(model, records, style="described")  # type: ignore[arg-type]
+    assert score(outcomes)["resolved_call_exact"] == 1.0
+    assert outcomes[0].completion.text.startswith("create_event(")
+    functional = run_model(model, records[:1], style="functional")  # type: ignore[arg-type]
+    assert functional[0].predicted is None
 
 
 def test_the_any_words_comparison_does_not_ask_for_copies() -> None:
