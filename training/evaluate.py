@@ -26,13 +26,15 @@ from zoneinfo import ZoneInfo
 
 from app.nlu.call_format import CallStyle, MalformedCallError, RawCall, parse_call, prompt
 from app.nlu.functions import FUNCTIONS, FUNCTIONS_BY_NAME
-from app.nlu.llama_model import CONTEXT_TOKENS, Completion, LlamaCallModel
+from app.nlu.llama_model import (
+    CONTEXT_TOKENS,
+    DESCRIBED_CONTEXT_TOKENS,
+    Completion,
+    LlamaCallModel,
+)
 from app.nlu.model_store import ensure_model
 from app.resolve import ResolvedCall, clean_title, resolve_call
 from training.run import DEFAULT_CONFIG, load_config
-
-DESCRIBED_CONTEXT_TOKENS = 512
-"""Room for the function descriptions of a described prompt (about 150 tokens)."""
 
 LOG = logging.getLogger("training.evaluate")
 ZONE = ZoneInfo("Europe/Berlin")

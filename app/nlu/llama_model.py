@@ -25,6 +25,9 @@ from app.nlu.functions import END_TOKEN, FUNCTIONS, FunctionSpec
 from app.nlu.model_store import adapter_path, ensure_model
 
 CONTEXT_TOKENS = 256
+DESCRIBED_CONTEXT_TOKENS = 512
+"""Room for the function descriptions of a described prompt (about 170 tokens), for the
+comparison baseline."""
 
 _log = logging.getLogger(__name__)
 
@@ -275,6 +278,11 @@ class LlamaCallModel:
     def _logits_row(self, index: int) -> np.ndarray:
         pointer = llama_cpp.llama_get_logits_ith(self._llm.ctx, index)
         return np.ctypeslib.as_array(pointer, shape=(self._n_vocab,))
+
+    def forget_prompt(self) -> None:
+        """Drop the cached prompt, so that the next call evaluates its whole prompt (for
+        measuring what a call costs without a shared prefix)."""
+        self._llm.n_tokens = 0
 
     def _reuse_prefix(self, tokens: list[int]) -> None:
         """Keep the cached prefix the new prompt shares with the last one (at least the last

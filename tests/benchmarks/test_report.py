@@ -30,3 +30,15 @@ def test_the_committed_results_render_with_a_verdict_per_target() -> None:
     slow = json.loads(json.dumps(results))
     slow["peak_rss_mb_all_models"] = 1500.0
     assert "≤ 1.2 GB: not met" in markdown(slow)
+
+
+def test_the_comparison_table_gives_ratios_described_over_functional() -> None:
+    from benchmarks.compare import markdown as comparison
+
+    result = json.loads((REPO_ROOT / "benchmarks" / "results" / "comparison.json").read_text())
+    table = comparison(result)
+    tokens = result["uncached"]
+    expected = tokens["described"]["prompt_tokens"] / tokens["functional"]["prompt_tokens"]
+    assert f"| prompt tokens | {tokens['functional']['prompt_tokens']:.0f} |" in table
+    assert f"{expected:.2f} |" in table
+    assert table.count("\n|") == 11
