@@ -1,7 +1,8 @@
 """python -m benchmarks [--repeat N] [--nlu-per-language N] [--out FOLDER]
 
 Cold starts in fresh processes (headless and the window), then, with every model loaded once:
-recognition, understanding, synthesis and end of command to first reply audio. Writes
+recognition, understanding, synthesis, end of command to first reply audio, and accuracy per
+language on text and on the recorded commands. Writes
 latest.json and latest.md into FOLDER (default benchmarks/results)."""
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def run(repeat: int, nlu_per_language: int) -> dict[str, Any]:
     results["speech_synthesis"] = suite.speech_synthesis(pipeline, max(5, repeat))
     logging.info("end to end")
     results["end_to_end"] = suite.end_to_end(pipeline, repeat)
+    logging.info("accuracy on the recorded commands")
+    results["accuracy"] = suite.accuracy(pipeline)
     results["peak_rss_mb_all_models"] = suite.peak_rss_mb()
     results["seconds"] = round(time.perf_counter() - started, 1)
     return results

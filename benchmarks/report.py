@@ -95,6 +95,28 @@ def markdown(results: dict[str, Any]) -> str:
                 "",
             )
         )
+    accuracy_rows = []
+    for language, figures in sorted(results.get("accuracy", {}).items()):
+        clean, degraded = figures["recordings_clean"], figures["recordings_degraded"]
+        accuracy_rows.append(
+            f"| {language} | {_pair(figures['heldout'])} | {_pair(figures['massive_dev'])} | "
+            f"{clean[0]} of {clean[1]} | {degraded[0]} of {degraded[1]} |"
+        )
+    accuracy = (
+        [
+            "",
+            "Accuracy per language: function / whole resolved call on text (the call model's"
+            " evaluation in models/), and recorded commands through the whole assistant, judged"
+            " by the calendar afterwards.",
+            "",
+            "| language | held-out templates | MASSIVE dev | recordings, clean | recordings,"
+            " degraded |",
+            "|---|---|---|---|---|",
+            *accuracy_rows,
+        ]
+        if accuracy_rows
+        else []
+    )
     lines = [
         f"Benchmarks of {results['when']} on {machine['cpus']} CPUs ({machine['processor']}), "
         f"Python {machine['python']}; {results['repeat']} repetitions, "
@@ -103,6 +125,12 @@ def markdown(results: dict[str, Any]) -> str:
         "| what | measured | target |",
         "|---|---|---|",
         *(f"| {what} | {measured} | {target} |" for what, measured, target in rows),
+        *accuracy,
         "",
     ]
     return "\n".join(lines)
+
+
+def _pair(figures: dict[str, Any]) -> str:
+    function, resolved = figures["function"] * 100, figures["resolved"] * 100
+    return f"{function:.1f} / {resolved:.1f} % (n {figures['examples']})"

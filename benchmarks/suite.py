@@ -200,3 +200,35 @@ def peak_rss_mb() -> float:
     import resource
 
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def accuracy(pipeline: Pipeline) -> dict[str, Any]:
+    """Per language: the call model on text (its evaluation report in models/) and the whole
+    assistant on the recorded commands, judged by the calendar."""
+    from benchmarks.recordings import judge_recordings
+
+    report = json.loads((ROOT / "models" / "eval_report.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as folder:
+        verdicts = judge_recordings(pipeline, Path(folder))
+    results: dict[str, Any] = {}
+    for language in ("de", "en"):
+        heldout = report["sets"]["heldout"][language]
+        massive = report["sets"][f"massive_dev_{language}"]["all"]
+        mine = [v for v in verdicts if v["language"] == language]
+        clean = [v for v in mine if not v["degradation"]]
+        degraded = [v for v in mine if v["degradation"]]
+        results[language] = {
+            "heldout": _pair(heldout),
+            "massive_dev": _pair(massive),
+            "recordings_clean": [sum(v["passed"] for v in clean), len(clean)],
+            "recordings_degraded": [sum(v["passed"] for v in degraded), len(degraded)],
+        }
+    return results
+
+
+def _pair(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "examples": metrics["examples"],
+        "function": metrics["function_accuracy"],
+        "resolved": metrics["resolved_call_exact"],
+    }

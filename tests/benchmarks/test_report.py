@@ -27,6 +27,8 @@ def test_the_committed_results_render_with_a_verdict_per_target() -> None:
     assert table.count("met") >= 4
     for what in ("understanding per call, de", "first reply audio", "peak RSS", "cold start"):
         assert what in table
+    german = results["accuracy"]["de"]["recordings_clean"]
+    assert f"| {german[0]} of {german[1]} |" in table
     slow = json.loads(json.dumps(results))
     slow["peak_rss_mb_all_models"] = 1500.0
     assert "≤ 1.2 GB: not met" in markdown(slow)
