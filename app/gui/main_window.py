@@ -7,6 +7,7 @@ agenda reads, one after another), `audio` opens and closes the microphone and pl
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -144,6 +145,8 @@ class Answer:
     view: CalendarView | None
     turn: Turn | None = None
     view_error: BaseException | None = None
+    action: str | None = None
+    """What was done in plain words, when it was no call (undo)."""
 
 
 def _unless_closing(slot: Callable[..., None]) -> Callable[..., None]:
@@ -617,7 +620,9 @@ class MainWindow(QMainWindow):
             self.transcript_label.setText(answer.turn.text or "…")
         understanding = answer.turn.understanding if answer.turn is not None else None
         call = understanding.call if understanding is not None else outcome.call
-        if call is not None:
+        if answer.action is not None:
+            self.action_label.setText(answer.action)
+        elif call is not None:
             self.action_label.setText(describe_call(call, self.text, today))
         self.reply_label.setText(outcome.message)
         if answer.view is not None:
@@ -684,9 +689,11 @@ class MainWindow(QMainWindow):
                 dialog.cancel()
             return dialog.undo(language, now)
 
-        self._dialog_action(undo_last)
+        self._dialog_action(undo_last, self.text("Undo the last change"))
 
-    def _dialog_action(self, action: Callable[[Dialog, datetime], Outcome]) -> None:
+    def _dialog_action(
+        self, action: Callable[[Dialog, datetime], Outcome], described: str | None = None
+    ) -> None:
         dialog = self.dialog
         if dialog is None or self.state not in ("ready", "waiting"):
             return
@@ -696,7 +703,8 @@ class MainWindow(QMainWindow):
 
         def work(_report: Report) -> Answer:
             now = clock().astimezone(zone)
-            return self._answer_with_view(action(dialog, now), dialog, now.date())
+            answer = self._answer_with_view(action(dialog, now), dialog, now.date())
+            return dataclasses.replace(answer, action=described)
 
         self.assistant_lane.submit(work, self._answer, self._request_failed)
 

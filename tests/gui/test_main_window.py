@@ -200,6 +200,7 @@ def test_a_delete_asks_first_and_undo_brings_it_back(
     harness.click(window.undo_button)
     assert harness.titles_on(TOMORROW_3PM.date()) == ["Dentist appointment"]
     assert "Dentist appointment" in harness.agenda_titles()
+    assert window.action_label.text() == "Letzte Änderung rückgängig machen"
     harness.screenshot("de-undone")
 
 
