@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.pipeline import Pipeline
-from app.speech.audio import Samples, load_audio
+from app.speech.audio import SAMPLE_RATE, load_audio
 from benchmarks.stats import spread
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,10 +148,9 @@ def end_to_end(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
     from app.dialog import Dialog
     from calendar_backend import CalendarStore
 
+    recorded = [(entry, load_audio(FIXTURES / entry["file"])) for entry in clean_fixtures()]
     commands = [
-        (entry, load_audio(FIXTURES / entry["file"]))
-        for entry in clean_fixtures()
-        if 3.0 <= entry_seconds(FIXTURES / entry["file"]) <= 5.0
+        (entry, samples) for entry, samples in recorded if 3.0 <= len(samples) / SAMPLE_RATE <= 5.0
     ]
     totals: dict[str, list[float]] = {}
     parts: dict[str, list[float]] = {}
@@ -179,11 +178,6 @@ def end_to_end(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
         "all_ms": spread([v for values in totals.values() for v in values]).to_json(),
         "stage_ms": {name: spread(values).to_json() for name, values in parts.items()},
     }
-
-
-def entry_seconds(path: Path) -> float:
-    samples: Samples = load_audio(path)
-    return len(samples) / 16_000
 
 
 def machine() -> dict[str, Any]:
