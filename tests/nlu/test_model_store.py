@@ -184,3 +184,35 @@ def test_a_build_that_differs_from_the_manifest_is_refused(deltas, tmp_path) -> 
     with pytest.raises(ModelStoreError, match="do not belong together"):
         ensure_model(deltas, tmp_path / "cache")
     assert not list((tmp_path / "cache").glob("*.gguf"))
+
+
+def test_a_bundled_model_is_used_without_the_base_package(deltas, tmp_path, monkeypatch) -> None:
+    bundle = tmp_path / "bundle"
+    shipped = model_store.bundle_model(bundle, deltas)
+    manifest = model_store.read_manifest(deltas / MANIFEST_FILE)
+    assert sorted(p.name for p in bundle.iterdir()) == sorted(
+        [MANIFEST_FILE, shipped.name, adapter_path(shipped).name]
+    )
+    assert sha256_file(shipped) == manifest.model_sha256
+
+    def no_base_package() -> str:
+        raise AssertionError("the bundle must not need the base package")
+
+    monkeypatch.setattr(model_store, "base_sha256", no_base_package)
+    shipped_files = sorted(bundle.iterdir())
+    cache = tmp_path / "cache"
+    assert ensure_model(bundle, cache) == shipped
+    assert ensure_model(bundle, cache) == shipped
+    # An installed bundle may be read-only: its checksum stamps go to the cache.
+    assert sorted(bundle.iterdir()) == shipped_files
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [f"bundled-{shipped.name}.verified", f"bundled-{adapter_path(shipped).name}.verified"]
+    )
+
+
+def test_a_damaged_bundled_model_asks_for_a_reinstall(deltas, tmp_path) -> None:
+    bundle = tmp_path / "bundle"
+    shipped = model_store.bundle_model(bundle, deltas)
+    adapter_path(shipped).write_bytes(b"truncated")
+    with pytest.raises(ModelStoreError, match="reinstall Voice Calendar"):
+        ensure_model(bundle, tmp_path / "cache")
