@@ -74,6 +74,7 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
     chunks = list(pipeline.synthesizer.synthesize("Ich habe Zahnarzt eingetragen.", "de"))
     seconds = sum(len(chunk.samples) / chunk.sample_rate for chunk in chunks)
     stages["tts_de"] = {"ok": seconds > 0.5, "ms": _ms_since(german_started)}
+    stages["audio"] = _sound_devices()
     failed = [name for name, stage in stages.items() if not stage["ok"]]
     json.dump({"ok": not failed, "stages": stages}, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -83,6 +84,21 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
     if failed:
         raise RuntimeError(f"selftest failed at: {', '.join(failed)}")
     return None
+
+
+def _sound_devices() -> dict[str, Any]:
+    """PortAudio, which the microphone and playback need, loads. A machine without sound
+    devices still passes: the recording above came from a file."""
+    from app.speech.devices import list_devices
+
+    try:
+        inputs, outputs = list_devices("input"), list_devices("output")
+    except OSError as error:
+        return {
+            "ok": False,
+            "message": f"{error}; install PortAudio (apt-get install libportaudio2)",
+        }
+    return {"ok": True, "inputs": len(inputs), "outputs": len(outputs)}
 
 
 def _ms_since(started: float) -> float:
