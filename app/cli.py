@@ -9,15 +9,21 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app import calendar_cli, parse_cli, run_wav_cli, selftest_cli, speech_cli
+from app import calendar_cli, command_name, parse_cli, run_wav_cli, selftest_cli, speech_cli
 from app.options import Context, shared_options
 from calendar_backend import CalendarError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m app",
+        prog=command_name(),
         description="Offline German/English voice calendar.",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say on stderr what the app does (model loading, the window's states)",
     )
     subcommands = parser.add_subparsers(dest="verb", metavar="VERB")
     calendar_cli.add_parser(subcommands, shared_options())
@@ -29,9 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+    )
     if args.verb is None:
         from app.gui import run_gui
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from app import command_name
 
 ORGANIZATION = "voice-calendar"
 APPLICATION = "Voice Calendar"
+DESKTOP_ENTRY = "voice-calendar"
+"""The installed desktop entry and icon name (installer/voice-calendar.desktop)."""
+ICON = Path(__file__).resolve().parents[1] / "assets" / "voice-calendar.svg"
 
 
 def run_gui(argv: Sequence[str] = ()) -> int:
@@ -18,11 +24,12 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     ):
         print(
             "error: no display: the window needs a desktop session. Without one, use the"
-            " commands (python -m app --help).",
+            f" commands ({command_name()} --help).",
             file=sys.stderr,
         )
         return 1
     from PySide6.QtCore import QLocale, QSettings
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from app.gui.main_window import MainWindow, Services
@@ -31,6 +38,8 @@ def run_gui(argv: Sequence[str] = ()) -> int:
     application = QApplication([sys.argv[0], *argv])
     application.setOrganizationName(ORGANIZATION)
     application.setApplicationName(APPLICATION)
+    application.setDesktopFileName(DESKTOP_ENTRY)
+    application.setWindowIcon(QIcon(str(ICON)))
     settings = QSettings()
     preferences = load_preferences(settings)
     window = MainWindow(preferences, settings, Services(system_locale=QLocale.system().name()))

@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         self._last_language = self.text.language
         self._last_view: CalendarView | None = None
         self.load_stage = ""
+        self._logged_state = ""
         self._level_relay = _LevelRelay()
         self._level_relay.level.connect(self._show_level)
         self._watcher = QFileSystemWatcher(self)
@@ -433,6 +434,12 @@ class MainWindow(QMainWindow):
             "unavailable": text("Not ready: see the message above"),
         }
         self.state_label.setText(lines[state])
+        described = (
+            f"{state} ({self.load_stage})" if state == "loading" and self.load_stage else state
+        )
+        if described != self._logged_state:
+            _log.info("state: %s", described)
+            self._logged_state = described
         self.busy.setVisible(state in ("loading", "transcribing", "thinking", "speaking"))
         listening = state == "listening"
         self.talk_button.setText(

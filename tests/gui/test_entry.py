@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+from installer.check import clean_environment, wait_for_window_ready
 from tests.conftest import REPO_ROOT
 
 
@@ -27,3 +28,13 @@ def test_without_a_display_the_window_explains_instead_of_crashing() -> None:
     assert result.stderr.startswith("error: no display")
     assert "python -m app --help" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_window_starts_and_loads_every_model(tmp_path) -> None:
+    """What `installer/check.py` asks of the bundle, asked of the source tree."""
+    environment = {**clean_environment(tmp_path), "PATH": os.environ["PATH"]}
+    states = wait_for_window_ready([sys.executable, "-m", "app"], environment, timeout_s=120)
+    assert states[0].startswith("loading")
+    assert "loading (understanding)" in states
+    assert states[-1] == "ready"
+    assert (tmp_path / ".local/share/voice-calendar/calendar.ics").is_file()
