@@ -1,0 +1,1 @@
+"""Building the installer: the PyInstaller bundle, the Debian package and their checks."""

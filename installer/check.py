@@ -1,0 +1,198 @@
+"""Checks a built bundle the way a user's machine would run it: `python -m installer.check
+BUNDLE_DIR`, or `python -m installer.check --installed ROOT` for an unpacked package.
+Standard library only.
+
+- every library the bundle loads resolves (`ldd`), apart from optional Qt plugins for desktops
+  this machine lacks;
+- `voice-calendar selftest` passes with no Python, virtual environment or cache around it;
+- the window starts (offscreen) and reaches "ready" with every model loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+EXECUTABLE = "voice-calendar"
+OPTIONAL_PLUGINS = ("platformthemes/libqgtk3.so",)
+"""Loaded only on a desktop that has their libraries (GTK 3 for the GTK theme)."""
+WINDOW_TIMEOUT_S = 120.0
+
+
+class CheckFailedError(RuntimeError):
+    pass
+
+
+def clean_environment(home: Path) -> dict[str, str]:
+    """What a freshly logged-in user has: no Python, no virtual environment, an empty home."""
+    return {
+        "HOME": str(home),
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+    }
+
+
+def is_optional_plugin(path: Path) -> bool:
+    return any(path.as_posix().endswith(optional) for optional in OPTIONAL_PLUGINS)
+
+
+def unresolved_libraries(bundle: Path) -> list[str]:
+    """`ldd`'s "not found" lines for every shared object in the bundle."""
+    problems = []
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_file() or path.is_symlink() or ".so" not in path.name:
+            continue
+        if path.read_bytes()[:4] != b"\x7fELF":
+            continue
+        if is_optional_plugin(path):
+            continue
+        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, check=False)
+        problems += [
+            f"{path.relative_to(bundle)}: {line.strip()}"
+            for line in result.stdout.splitlines()
+            if "not found" in line
+        ]
+    return problems
+
+
+def run_selftest(executable: Path) -> str:
+    with tempfile.TemporaryDirectory(prefix="voice-calendar-check-") as home:
+        result = subprocess.run(
+            [str(executable), "selftest"],
+            env=clean_environment(Path(home)),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    if result.returncode != 0:
+        raise CheckFailedError(f"selftest exited {result.returncode}:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def wait_for_window_ready(
+    command: Sequence[str], environment: dict[str, str], timeout_s: float = WINDOW_TIMEOUT_S
+) -> list[str]:
+    """Starts the window with `--verbose` on the offscreen platform, waits for its state line
+    to say "ready", then closes it. Returns the states it went through."""
+    environment = {**environment, "QT_QPA_PLATFORM": "offscreen"}
+    deadline = time.monotonic() + timeout_s
+    with subprocess.Popen(
+        [*command, "--verbose"],
+        env=environment,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        states: list[str] = []
+        log: list[str] = []
+        try:
+            for line in process.stderr:
+                log.append(line)
+                if "state: " in line:
+                    states.append(line.split("state: ", 1)[1].strip())
+                if states and states[-1] in ("ready", "unavailable"):
+                    break
+                if time.monotonic() > deadline:
+                    break
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    if not states or states[-1] != "ready":
+        raise CheckFailedError(f"the window did not become ready:\n{''.join(log)[-3000:]}")
+    return states
+
+
+def check(bundle: Path) -> None:
+    executable = bundle / EXECUTABLE
+    if not executable.is_file():
+        raise CheckFailedError(f"{executable} does not exist: build the bundle first")
+    problems = unresolved_libraries(bundle)
+    if problems:
+        raise CheckFailedError("libraries that do not resolve:\n" + "\n".join(problems))
+    print("ok   every library resolves", flush=True)
+    started = time.monotonic()
+    print(run_selftest(executable), end="", flush=True)
+    print(f"ok   selftest ({time.monotonic() - started:.1f} s)", flush=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="voice-calendar-check-") as home:
+        states = wait_for_window_ready([str(executable)], clean_environment(Path(home)))
+        if not (Path(home) / ".local/share/voice-calendar/calendar.ics").is_file():
+            raise CheckFailedError("the window did not create the calendar in the user's folder")
+    print(f"ok   window: {' → '.join(states)} ({time.monotonic() - started:.1f} s)", flush=True)
+
+
+def desktop_entry(path: Path) -> dict[str, str]:
+    """The keys of a desktop entry's [Desktop Entry] group."""
+    entry: dict[str, str] = {}
+    group = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            group = line.strip()
+        elif group == "[Desktop Entry]" and "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            entry[key.strip()] = value.strip()
+    return entry
+
+
+def check_installed(root: Path) -> None:
+    """A package unpacked into `root` (`dpkg-deb -x`): the menu entry is valid, its icon is
+    there, and its command, run the way the menu runs it, opens a window that becomes ready."""
+    entries = sorted((root / "usr/share/applications").glob("*.desktop"))
+    if len(entries) != 1:
+        raise CheckFailedError(f"expected one desktop entry, found {[e.name for e in entries]}")
+    validation = subprocess.run(
+        ["desktop-file-validate", str(entries[0])], capture_output=True, text=True, check=False
+    )
+    if validation.returncode != 0 or validation.stdout.strip():
+        raise CheckFailedError(f"{entries[0].name} is not valid:\n{validation.stdout}")
+    entry = desktop_entry(entries[0])
+    icon = root / "usr/share/icons/hicolor/scalable/apps" / f"{entry['Icon']}.svg"
+    if not icon.is_file():
+        raise CheckFailedError(f"the menu's icon {icon} is missing")
+    program, *arguments = entry["Exec"].split()
+    command = root / "usr/bin" / program
+    if not command.is_file():
+        raise CheckFailedError(f"the menu runs {program}, which {root / 'usr/bin'} lacks")
+    print(f"ok   desktop entry {entries[0].name}, icon, command {program}", flush=True)
+    check(command.resolve().parent)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="voice-calendar-check-") as home:
+        states = wait_for_window_ready(
+            [str(command), *[a for a in arguments if not a.startswith("%")]],
+            clean_environment(Path(home)),
+        )
+    print(f"ok   from the menu: {' → '.join(states)} ({time.monotonic() - started:.1f} s)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bundle", type=Path, help="the bundle's folder (with voice-calendar)")
+    parser.add_argument(
+        "--installed",
+        action="store_true",
+        help="BUNDLE is the root of an unpacked package: check its menu entry too",
+    )
+    arguments = parser.parse_args()
+    try:
+        if arguments.installed:
+            check_installed(arguments.bundle)
+        else:
+            check(arguments.bundle)
+    except CheckFailedError as error:
+        print(f"FAIL {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
