@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.pipeline import Pipeline
-from app.speech.audio import SAMPLE_RATE, load_audio
+from app.speech.audio import SAMPLE_RATE, Samples, load_audio
 from benchmarks.stats import spread
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,16 +142,21 @@ def _drain(chunks: Iterator[object]) -> None:
         pass
 
 
+def three_to_five_second_commands() -> list[tuple[dict[str, Any], Samples]]:
+    """The clean recorded commands 3-5 s long, with their samples."""
+    recorded = [(entry, load_audio(FIXTURES / entry["file"])) for entry in clean_fixtures()]
+    return [
+        (entry, samples) for entry, samples in recorded if 3.0 <= len(samples) / SAMPLE_RATE <= 5.0
+    ]
+
+
 def end_to_end(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
     """From the end of a 3-5 s command (the recording in hand) to the first audio of the
     reply: recognition, understanding, the calendar, the first sentence of speech."""
     from app.dialog import Dialog
     from calendar_backend import CalendarStore
 
-    recorded = [(entry, load_audio(FIXTURES / entry["file"])) for entry in clean_fixtures()]
-    commands = [
-        (entry, samples) for entry, samples in recorded if 3.0 <= len(samples) / SAMPLE_RATE <= 5.0
-    ]
+    commands = three_to_five_second_commands()
     totals: dict[str, list[float]] = {}
     parts: dict[str, list[float]] = {}
     for _ in range(repeat):

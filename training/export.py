@@ -112,7 +112,7 @@ def export(adapter_dir: Path, models_dir: Path, work_dir: Path) -> model_store.M
     model_store.write_token_rows(rows_path, token_ids, rows)
     with tempfile.TemporaryDirectory(dir=work_dir) as scratch:
         built = Path(scratch) / "model.gguf"
-        model_store.build_model(built, rows_path)
+        model_store.build_model(built, rows_path, model_store.EMBEDDING_TYPE)
         manifest = model_store.Manifest(
             base_package=model_store.BASE_PACKAGE,
             base_sha256=model_store.base_sha256(),
@@ -124,6 +124,7 @@ def export(adapter_dir: Path, models_dir: Path, work_dir: Path) -> model_store.M
             model_sha256=model_store.sha256_file(built),
             lora_rank=int(adapter_config["r"]),
             lora_alpha=float(adapter_config["lora_alpha"]),
+            embedding_type=model_store.EMBEDDING_TYPE,
         )
     model_store.write_manifest(models_dir / model_store.MANIFEST_FILE, manifest)
     LOG.info(

@@ -55,6 +55,17 @@ class Manifest:
     """sha256 of the base GGUF with the trained token rows written in."""
     lora_rank: int
     lora_alpha: float
+    embedding_type: str | None = None
+    """The GGML type the embedding (and so the output head) is requantized to, or None to
+    keep the base's. Q4_0 makes each generated token cheaper: see `EMBEDDING_TYPE`."""
+
+
+_ROWS_PER_SLICE = 16384
+
+EMBEDDING_TYPE = "Q4_0"
+"""What `training.export` builds. The output head reads the whole 262k-row embedding for every
+generated token; at Q8_0 that is 178 MB, at Q4_0 94 MB, and llama.cpp has fast Q4_0 kernels
+(Q5_0 was slower than Q8_0). Measured in models/README.md."""
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
@@ -81,6 +92,7 @@ def read_manifest(path: Path) -> Manifest:
         model_sha256=str(record["model_sha256"]),
         lora_rank=int(record["lora_rank"]),
         lora_alpha=float(record["lora_alpha"]),
+        embedding_type=record.get("embedding_type"),
     )
 
 
@@ -155,10 +167,26 @@ class TensorLocation:
     shape: tuple[int, ...]
     """As GGUF lists it: the row width first."""
 
+    @property
+    def n_bytes(self) -> int:
+        block_size, block_bytes = gguf.GGML_QUANT_SIZES[self.tensor_type]
+        return int(np.prod(self.shape)) // block_size * block_bytes
 
-def tensor_location(model_path: Path, name: str) -> TensorLocation:
-    """Where a tensor's data lies in a GGUF file. Reads only the header, skipping the large
-    vocabulary arrays quickly (`gguf.GGUFReader` parses them all, which takes seconds)."""
+
+@dataclass(frozen=True)
+class GgufLayout:
+    """Where things lie in a GGUF file: the header with the metadata, the tensor directory
+    (name → location, in the file's order) and the aligned data after it."""
+
+    tensors_start: int
+    """Where the tensor directory begins (the end of the metadata)."""
+    alignment: int
+    tensors: dict[str, TensorLocation]
+
+
+def read_layout(model_path: Path) -> GgufLayout:
+    """Reads only the header, skipping the large vocabulary arrays quickly
+    (`gguf.GGUFReader` parses them all, which takes seconds)."""
     with (
         model_path.open("rb") as stream,
         mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data,
@@ -195,7 +223,8 @@ def tensor_location(model_path: Path, name: str) -> TensorLocation:
             if key == b"general.alignment":
                 alignment = int(struct.unpack_from("<I", data, position)[0])
             position = skip_value(value_type, position)
-        found: TensorLocation | None = None
+        tensors_start = position
+        relative: dict[str, tuple[int, int, tuple[int, ...]]] = {}
         for _ in range(tensor_count):
             tensor_name, position = read_string(position)
             (n_dims,) = struct.unpack_from("<I", data, position)
@@ -203,12 +232,103 @@ def tensor_location(model_path: Path, name: str) -> TensorLocation:
             position += 4 + 8 * n_dims
             tensor_type, offset = struct.unpack_from("<IQ", data, position)
             position += 12
-            if tensor_name == name.encode():
-                found = TensorLocation(offset, gguf.GGMLQuantizationType(tensor_type), shape)
-        if found is None:
-            raise ModelStoreError(f"{model_path} has no tensor {name}")
-        data_start = -(-position // alignment) * alignment
-        return TensorLocation(data_start + found.offset, found.tensor_type, found.shape)
+            relative[tensor_name.decode("utf-8")] = (offset, tensor_type, tuple(shape))
+        data_start = _aligned(position, alignment)
+        tensors = {
+            name: TensorLocation(data_start + offset, gguf.GGMLQuantizationType(kind), shape)
+            for name, (offset, kind, shape) in relative.items()
+        }
+        return GgufLayout(tensors_start, alignment, tensors)
+
+
+def _aligned(position: int, alignment: int) -> int:
+    return -(-position // alignment) * alignment
+
+
+def tensor_location(model_path: Path, name: str) -> TensorLocation:
+    """Where a tensor's data lies in a GGUF file."""
+    location = read_layout(model_path).tensors.get(name)
+    if location is None:
+        raise ModelStoreError(f"{model_path} has no tensor {name}")
+    return location
+
+
+def requantize_embedding(
+    model_path: Path,
+    target: Path,
+    tensor_type: gguf.GGMLQuantizationType,
+    token_ids: Sequence[int],
+    rows: npt.NDArray[np.float32],
+) -> None:
+    """Write `model_path` to `target` with the embedding (which Gemma ties to the output head)
+    quantized as `tensor_type`, the trained `rows` written in before quantizing. Everything
+    else is copied byte for byte."""
+    layout = read_layout(model_path)
+    embedding = layout.tensors[EMBEDDING_TENSOR]
+    width, vocabulary = embedding.shape[0], embedding.shape[1]
+    if rows.shape != (len(token_ids), width):
+        raise ModelStoreError(f"token rows of shape {rows.shape} do not fit a width of {width}")
+    if any(not 0 <= token_id < vocabulary for token_id in token_ids):
+        raise ModelStoreError("a token id is outside the vocabulary")
+    with model_path.open("rb") as stream:
+        source = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            quantized = np.frombuffer(
+                source, np.uint8, embedding.n_bytes, embedding.offset
+            ).reshape(vocabulary, -1)
+            trained = dict(zip(token_ids, rows, strict=True))
+            pieces = []
+            # In slices of rows: the whole embedding as float32 would take 670 MB.
+            for first in range(0, vocabulary, _ROWS_PER_SLICE):
+                last = min(first + _ROWS_PER_SLICE, vocabulary)
+                weights = gguf.quants.dequantize(quantized[first:last], embedding.tensor_type)
+                for token_id, row in trained.items():
+                    if first <= token_id < last:
+                        weights[token_id - first] = row
+                pieces.append(gguf.quants.quantize(weights, tensor_type).tobytes())
+            del quantized
+            _write_with_replaced_tensor(
+                source, layout, target, EMBEDDING_TENSOR, tensor_type, b"".join(pieces)
+            )
+        finally:
+            source.close()
+
+
+def _write_with_replaced_tensor(
+    source: mmap.mmap,
+    layout: GgufLayout,
+    target: Path,
+    name: str,
+    tensor_type: gguf.GGMLQuantizationType,
+    replacement: bytes,
+) -> None:
+    """The same GGUF with one tensor's type and data replaced; the others keep their order."""
+    in_data_order = sorted(layout.tensors.items(), key=lambda item: item[1].offset)
+    new_offsets: dict[str, int] = {}
+    position = 0
+    for tensor_name, location in in_data_order:
+        position = _aligned(position, layout.alignment)
+        new_offsets[tensor_name] = position
+        position += len(replacement) if tensor_name == name else location.n_bytes
+    directory = bytearray()
+    for tensor_name, location in layout.tensors.items():
+        encoded = tensor_name.encode("utf-8")
+        kind = tensor_type if tensor_name == name else location.tensor_type
+        directory += struct.pack("<Q", len(encoded)) + encoded
+        directory += struct.pack(f"<I{len(location.shape)}Q", len(location.shape), *location.shape)
+        directory += struct.pack("<IQ", int(kind), new_offsets[tensor_name])
+    header_end = layout.tensors_start + len(directory)
+    data_start = _aligned(header_end, layout.alignment)
+    with target.open("wb") as out:
+        out.write(source[: layout.tensors_start])
+        out.write(directory)
+        out.write(bytes(data_start - header_end))
+        for tensor_name, location in in_data_order:
+            out.write(bytes(data_start + new_offsets[tensor_name] - out.tell()))
+            if tensor_name == name:
+                out.write(replacement)
+            else:
+                out.write(source[location.offset : location.offset + location.n_bytes])
 
 
 def patch_token_rows(
@@ -230,11 +350,24 @@ def patch_token_rows(
             stream.write(row.tobytes())
 
 
-def build_model(target: Path, rows_path: Path) -> None:
-    """The base GGUF with the trained functional-token rows written in."""
-    assemble_base(target)
+def build_model(target: Path, rows_path: Path, embedding_type: str | None = None) -> None:
+    """The base GGUF with the trained functional-token rows written in, its embedding
+    requantized to `embedding_type` if one is given."""
     token_ids, rows = read_token_rows(rows_path)
-    patch_token_rows(target, token_ids, rows)
+    if embedding_type is None:
+        assemble_base(target)
+        patch_token_rows(target, token_ids, rows)
+        return
+    try:
+        tensor_type = gguf.GGMLQuantizationType[embedding_type]
+    except KeyError:
+        raise ModelStoreError(f"unknown embedding type {embedding_type!r}") from None
+    base = target.with_name(target.name + ".base")
+    try:
+        assemble_base(base)
+        requantize_embedding(base, target, tensor_type, token_ids, rows)
+    finally:
+        base.unlink(missing_ok=True)
 
 
 def adapter_path(model_path: Path) -> Path:
@@ -354,7 +487,7 @@ def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) 
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as scratch:
         built = Path(scratch) / model_path.name
-        build_model(built, rows_path)
+        build_model(built, rows_path, manifest.embedding_type)
         digest = sha256_file(built)
         if digest != manifest.model_sha256:
             raise ModelStoreError(

@@ -216,3 +216,59 @@ def test_a_damaged_bundled_model_asks_for_a_reinstall(deltas, tmp_path) -> None:
     adapter_path(shipped).write_bytes(b"truncated")
     with pytest.raises(ModelStoreError, match="reinstall Voice Calendar"):
         ensure_model(bundle, tmp_path / "cache")
+
+
+def test_requantizing_the_embedding_keeps_every_other_byte_and_writes_the_rows(tmp_path) -> None:
+    source = tmp_path / "model.gguf"
+    original = synthetic_gguf(source, gguf.GGMLQuantizationType.Q8_0)
+    rows = np.full((2, WIDTH), 0.5, dtype=np.float32)
+    rows[1] = np.linspace(-1, 1, WIDTH, dtype=np.float32)
+    target = tmp_path / "requantized.gguf"
+    model_store.requantize_embedding(source, target, gguf.GGMLQuantizationType.Q4_0, [2, 5], rows)
+    before, after = gguf.GGUFReader(source), gguf.GGUFReader(target)
+    assert [f.name for f in after.fields.values()] == [f.name for f in before.fields.values()]
+    assert after.get_field("tokenizer.ggml.tokens").contents() == [
+        f"<tok{i}>" for i in range(VOCABULARY)
+    ]
+    for old, new in zip(before.tensors, after.tensors, strict=True):
+        assert new.name == old.name
+        if new.name != model_store.EMBEDDING_TENSOR:
+            assert new.tensor_type == old.tensor_type
+            np.testing.assert_array_equal(np.array(new.data), np.array(old.data))
+    embedding = next(t for t in after.tensors if t.name == model_store.EMBEDDING_TENSOR)
+    assert embedding.tensor_type == gguf.GGMLQuantizationType.Q4_0
+    weights = gguf.quants.dequantize(np.array(embedding.data), embedding.tensor_type).reshape(
+        VOCABULARY, WIDTH
+    )
+    np.testing.assert_allclose(weights[[2, 5]], rows, atol=0.15)
+    others = [i for i in range(VOCABULARY) if i not in (2, 5)]
+    np.testing.assert_allclose(weights[others], original[others], atol=0.5)
+    assert np.corrcoef(weights[others].ravel(), original[others].ravel())[0, 1] > 0.99
+    assert target.stat().st_size < source.stat().st_size
+
+
+def test_a_manifest_with_an_embedding_type_builds_the_requantized_model(deltas, tmp_path) -> None:
+    record = json.loads((deltas / MANIFEST_FILE).read_text())
+    reference = tmp_path / "reference.gguf"
+    model_store.build_model(reference, deltas / TOKEN_ROWS_FILE, "Q4_0")
+    record["embedding_type"] = "Q4_0"
+    record["model_sha256"] = sha256_file(reference)
+    (deltas / MANIFEST_FILE).write_text(json.dumps(record))
+    path = ensure_model(deltas, tmp_path / "cache")
+    assert sha256_file(path) == record["model_sha256"]
+    embedding = tensor_location(path, model_store.EMBEDDING_TENSOR)
+    assert embedding.tensor_type == gguf.GGMLQuantizationType.Q4_0
+    token_ids, rows = model_store.read_token_rows(deltas / TOKEN_ROWS_FILE)
+    with path.open("rb") as stream:
+        stream.seek(embedding.offset)
+        raw = np.frombuffer(stream.read(embedding.n_bytes), np.uint8).reshape(
+            embedding.shape[1], -1
+        )
+    written = gguf.quants.dequantize(raw[token_ids], embedding.tensor_type)
+    np.testing.assert_allclose(written, rows, atol=0.5)
+    assert np.corrcoef(written.ravel(), rows.ravel())[0, 1] > 0.99
+
+
+def test_an_unknown_embedding_type_is_refused(deltas, tmp_path) -> None:
+    with pytest.raises(ModelStoreError, match="unknown embedding type"):
+        model_store.build_model(tmp_path / "model.gguf", deltas / TOKEN_ROWS_FILE, "Q3_X")
