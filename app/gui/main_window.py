@@ -754,11 +754,18 @@ class MainWindow(QMainWindow):
         if dialog is None:
             self.open_calendar()
             return
-        self.assistant_lane.submit(
-            lambda _report: read_view(dialog, self._today()),
-            self._show_calendar,
-            self._calendar_failed,
-        )
+
+        # A calendar chosen meanwhile (opened on the same lane) must not be overwritten by
+        # what was read from the previous one.
+        def show(view: CalendarView) -> None:
+            if dialog is self.dialog:
+                self._show_calendar(view)
+
+        def fail(error: BaseException) -> None:
+            if dialog is self.dialog:
+                self._calendar_failed(error)
+
+        self.assistant_lane.submit(lambda _report: read_view(dialog, self._today()), show, fail)
 
     @_unless_closing
     def _calendar_opened(self, opened: tuple[Dialog, CalendarView]) -> None:

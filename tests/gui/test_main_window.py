@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -411,11 +412,13 @@ def test_new_settings_change_the_window_and_are_kept(
     changed = Preferences(
         calendar_path=other, ui_language="de", speak_replies=False, recognition_language="en"
     )
-    with qtbot.waitSignal(window.agenda_refreshed, timeout=10_000):
-        window.apply_preferences(changed)
+    window.apply_preferences(changed)
+    # Creating work.ics beside the first calendar also refreshes that one: wait for the new.
+    qtbot.waitUntil(
+        lambda: harness.agenda_titles() == ["Standup", *["Nichts geplant"] * 6], timeout=10_000
+    )
     assert window.state_label.text() == "Bereit: Knopf oder Leertaste drücken und sprechen"
     assert window.talk_button.text() == "\u25cf  Zum Sprechen drücken"
-    assert harness.agenda_titles() == ["Standup", *["Nichts geplant"] * 6]
     assert load_preferences(harness.settings) == changed
     harness.screenshot("de-ready")
 
@@ -471,3 +474,24 @@ def test_microphone_problems_are_explained_in_the_windows_language(
         qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
         assert window.error_banner.text().startswith(expected)
         assert window.state == "ready"
+
+
+def test_a_refresh_of_the_previous_calendar_does_not_overwrite_the_chosen_one(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    window = harness.window
+    harness.store.create(
+        "Old calendar", datetime(2026, 3, 26, 9, 0, tzinfo=BERLIN), timedelta(minutes=30)
+    )
+    other = tmp_path / "other" / "work.ics"
+    other.parent.mkdir()
+    CalendarStore(other, zone=BERLIN).create(
+        "Standup", datetime(2026, 3, 26, 11, 0, tzinfo=BERLIN), timedelta(minutes=15)
+    )
+    window.apply_preferences(replace(window.preferences, calendar_path=other))
+    window.refresh_agenda()  # queued behind the opening, still for the old calendar
+    window.assistant_lane.wait(10_000)
+    qtbot.wait(200)
+    assert harness.agenda_titles() == ["Standup", *["Nothing planned"] * 6]
