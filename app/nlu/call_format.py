@@ -93,10 +93,10 @@ def render(function: str, phrases: dict[str, str | None], style: CallStyle = "fu
     arguments = []
     for parameter in spec.parameters:
         phrase = phrases.get(parameter.name)
-        if phrase is None or not phrase.strip():
+        cleaned = clean_utterance(phrase) if phrase is not None else ""
+        if not cleaned:  # no phrase, or one of nothing but spaces, quotes and line breaks
             arguments.append('""')
             continue
-        cleaned = clean_utterance(phrase)
         if len(cleaned) > MAX_PHRASE_CHARS:
             raise ValueError(f"phrase longer than {MAX_PHRASE_CHARS} characters: {cleaned!r}")
         arguments.append(f'" {cleaned}"')

@@ -25,6 +25,12 @@ def test_render_writes_the_documented_form():
     assert completion == '<unused1>(" Zahnarzt"," nächsten Freitag"," halb drei","")<unused0>'
 
 
+def test_a_phrase_of_only_quotes_and_line_breaks_is_rendered_as_none():
+    completion = render("create_event", {"title": "Zahnarzt", "duration": '"\n"'})
+    assert completion == '<unused1>(" Zahnarzt","","","")<unused0>'
+    assert parse_call(completion).phrases["duration"] is None
+
+
 def test_every_function_has_its_own_token_and_none_takes_no_arguments():
     tokens = [function.token for function in FUNCTIONS]
     assert len(set(tokens)) == len(tokens)
