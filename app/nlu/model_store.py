@@ -422,6 +422,8 @@ def bundle_model(target_dir: Path, models_dir: Path | None = None) -> Path:
     installer's bundle). Returns the model's path there."""
     models_dir = models_dir or DEFAULT_MODELS_DIR
     target_dir.mkdir(parents=True, exist_ok=True)
+    for stale in target_dir.glob("call-model-*"):
+        stale.unlink()
     with tempfile.TemporaryDirectory(prefix="voice-calendar-bundle-") as scratch:
         built = ensure_model(models_dir, Path(scratch))
         shutil.copyfile(built, target_dir / built.name)

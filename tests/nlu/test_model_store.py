@@ -188,6 +188,8 @@ def test_a_build_that_differs_from_the_manifest_is_refused(deltas, tmp_path) -> 
 
 def test_a_bundled_model_is_used_without_the_base_package(deltas, tmp_path, monkeypatch) -> None:
     bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "call-model-0123456789abcdef.gguf").write_bytes(b"an earlier build's model")
     shipped = model_store.bundle_model(bundle, deltas)
     manifest = model_store.read_manifest(deltas / MANIFEST_FILE)
     assert sorted(p.name for p in bundle.iterdir()) == sorted(
