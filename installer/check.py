@@ -5,7 +5,8 @@ Standard library only.
 - every library the bundle loads resolves (`ldd`), apart from optional Qt plugins for desktops
   this machine lacks;
 - `voice-calendar selftest` passes with no Python, virtual environment or cache around it;
-- the window starts (offscreen) and reaches "ready" with every model loaded.
+- the window starts (offscreen) and reaches "ready" with every model loaded, and no Python
+  code or library from outside the bundle is mapped into it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 EXECUTABLE = "voice-calendar"
@@ -76,10 +77,14 @@ def run_selftest(executable: Path) -> str:
 
 
 def wait_for_window_ready(
-    command: Sequence[str], environment: dict[str, str], timeout_s: float = WINDOW_TIMEOUT_S
+    command: Sequence[str],
+    environment: dict[str, str],
+    timeout_s: float = WINDOW_TIMEOUT_S,
+    when_ready: Callable[[int], None] | None = None,
 ) -> list[str]:
     """Starts the window with `--verbose` on the offscreen platform, waits for its state line
-    to say "ready", then closes it. Returns the states it went through."""
+    to say "ready", calls `when_ready` with its process id, then closes it. Returns the states
+    it went through."""
     environment = {**environment, "QT_QPA_PLATFORM": "offscreen"}
     deadline = time.monotonic() + timeout_s
     with subprocess.Popen(
@@ -97,6 +102,8 @@ def wait_for_window_ready(
                 log.append(line)
                 if "state: " in line:
                     states.append(line.split("state: ", 1)[1].strip())
+                if states and states[-1] == "ready" and when_ready is not None:
+                    when_ready(process.pid)
                 if states and states[-1] in ("ready", "unavailable"):
                     break
                 if time.monotonic() > deadline:
@@ -112,6 +119,19 @@ def wait_for_window_ready(
     return states
 
 
+def python_outside(bundle: Path, pid: int) -> list[str]:
+    """Python code or libraries a running process has mapped from outside `bundle`."""
+    maps = Path(f"/proc/{pid}/maps").read_text(encoding="utf-8").splitlines()
+    mapped = {line.split(maxsplit=5)[5] for line in maps if len(line.split(maxsplit=5)) == 6}
+    return sorted(
+        path
+        for path in mapped
+        if path.startswith("/")
+        and ("python" in path or "site-packages" in path)
+        and not Path(path).is_relative_to(bundle.resolve())
+    )
+
+
 def check(bundle: Path) -> None:
     executable = bundle / EXECUTABLE
     if not executable.is_file():
@@ -124,8 +144,17 @@ def check(bundle: Path) -> None:
     print(run_selftest(executable), end="", flush=True)
     print(f"ok   selftest ({time.monotonic() - started:.1f} s)", flush=True)
     started = time.monotonic()
+    outside: list[str] = []
     with tempfile.TemporaryDirectory(prefix="voice-calendar-check-") as home:
-        states = wait_for_window_ready([str(executable)], clean_environment(Path(home)))
+        states = wait_for_window_ready(
+            [str(executable)],
+            clean_environment(Path(home)),
+            when_ready=lambda pid: outside.extend(python_outside(bundle, pid)),
+        )
+        if outside:
+            raise CheckFailedError(
+                "the window loaded Python from outside the bundle:\n" + "\n".join(outside)
+            )
         if not (Path(home) / ".local/share/voice-calendar/calendar.ics").is_file():
             raise CheckFailedError("the window did not create the calendar in the user's folder")
     print(f"ok   window: {' → '.join(states)} ({time.monotonic() - started:.1f} s)", flush=True)

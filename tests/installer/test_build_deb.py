@@ -3,6 +3,7 @@ a system program), and the library checks the build script relies on."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from installer import build_deb
-from installer.check import desktop_entry, unresolved_libraries
+from installer.check import desktop_entry, python_outside, unresolved_libraries
 
 
 @pytest.fixture
@@ -108,3 +109,10 @@ def test_a_library_no_package_owns_stops_the_build(tmp_path: Path) -> None:
     stray.write_bytes(b"")
     with pytest.raises(SystemExit, match="no installed package owns"):
         build_deb.owning_package(stray)
+
+
+def test_python_mapped_from_outside_the_bundle_is_found(tmp_path: Path) -> None:
+    outside = python_outside(tmp_path, os.getpid())  # this test runs on the development Python
+    assert outside
+    assert all("python" in path or "site-packages" in path for path in outside)
+    assert python_outside(Path("/"), os.getpid()) == []
