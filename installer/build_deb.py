@@ -17,7 +17,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from installer.check import is_optional_plugin
+from installer.check import elf_files, is_optional_plugin
 
 PACKAGE = "voice-calendar"
 INSTALL_DIR = Path("opt") / PACKAGE
@@ -39,16 +39,6 @@ Offline German/English voice calendar
 def project_version() -> str:
     with (ROOT / "pyproject.toml").open("rb") as stream:
         return str(tomllib.load(stream)["project"]["version"])
-
-
-def elf_files(folder: Path) -> list[Path]:
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            with path.open("rb") as stream:
-                if stream.read(4) == b"\x7fELF":
-                    found.append(path)
-    return found
 
 
 def system_libraries(bundle: Path) -> set[Path]:

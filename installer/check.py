@@ -15,6 +15,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -42,14 +43,21 @@ def is_optional_plugin(path: Path) -> bool:
     return any(path.as_posix().endswith(optional) for optional in OPTIONAL_PLUGINS)
 
 
+def elf_files(folder: Path) -> list[Path]:
+    """The programs and shared libraries in `folder` (symbolic links aside)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as stream:
+                if stream.read(4) == b"\x7fELF":
+                    found.append(path)
+    return found
+
+
 def unresolved_libraries(bundle: Path) -> list[str]:
-    """`ldd`'s "not found" lines for every shared object in the bundle."""
+    """`ldd`'s "not found" lines for every program and shared library in the bundle."""
     problems = []
-    for path in sorted(bundle.rglob("*")):
-        if not path.is_file() or path.is_symlink() or ".so" not in path.name:
-            continue
-        if path.read_bytes()[:4] != b"\x7fELF":
-            continue
+    for path in elf_files(bundle):
         if is_optional_plugin(path):
             continue
         result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, check=False)
@@ -86,7 +94,6 @@ def wait_for_window_ready(
     to say "ready", calls `when_ready` with its process id, then closes it. Returns the states
     it went through."""
     environment = {**environment, "QT_QPA_PLATFORM": "offscreen"}
-    deadline = time.monotonic() + timeout_s
     with subprocess.Popen(
         [*command, "--verbose"],
         env=environment,
@@ -97,6 +104,9 @@ def wait_for_window_ready(
         assert process.stderr is not None
         states: list[str] = []
         log: list[str] = []
+        # A window that hangs without a word is killed, which ends the reading below.
+        deadline = threading.Timer(timeout_s, process.kill)
+        deadline.start()
         try:
             for line in process.stderr:
                 log.append(line)
@@ -106,9 +116,8 @@ def wait_for_window_ready(
                     when_ready(process.pid)
                 if states and states[-1] in ("ready", "unavailable"):
                     break
-                if time.monotonic() > deadline:
-                    break
         finally:
+            deadline.cancel()
             process.terminate()
             try:
                 process.wait(timeout=30)

@@ -6,12 +6,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from installer import build_deb
-from installer.check import desktop_entry, python_outside, unresolved_libraries
+from installer.check import (
+    CheckFailedError,
+    clean_environment,
+    desktop_entry,
+    python_outside,
+    unresolved_libraries,
+    wait_for_window_ready,
+)
 
 
 @pytest.fixture
@@ -116,3 +124,19 @@ def test_python_mapped_from_outside_the_bundle_is_found(tmp_path: Path) -> None:
     assert outside
     assert all("python" in path or "site-packages" in path for path in outside)
     assert python_outside(Path("/"), os.getpid()) == []
+
+
+def test_a_window_that_hangs_without_a_word_is_given_up_on(tmp_path: Path) -> None:
+    silent = [sys.executable, "-c", "import time; time.sleep(300)"]
+    with pytest.raises(CheckFailedError, match="did not become ready"):
+        wait_for_window_ready(silent, clean_environment(tmp_path), timeout_s=1.0)
+
+
+def test_a_window_that_fails_to_load_is_reported_with_its_log(tmp_path: Path) -> None:
+    failing = [
+        sys.executable,
+        "-c",
+        "import sys; print('INFO: state: unavailable', file=sys.stderr)",
+    ]
+    with pytest.raises(CheckFailedError, match="state: unavailable"):
+        wait_for_window_ready(failing, clean_environment(tmp_path), timeout_s=30.0)
