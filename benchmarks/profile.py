@@ -14,12 +14,11 @@ import argparse
 import cProfile
 import logging
 import pstats
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.suite import BERLIN, NOW, three_to_five_second_commands
+from benchmarks.suite import NOW, scratch_dialog, three_to_five_second_commands
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -73,9 +72,7 @@ def cumulative_ms(stats: pstats.Stats, part: Part) -> float:
 def profile(repeat: int) -> tuple[pstats.Stats, int, float]:
     """Profiles `repeat` passes over the commands; returns the statistics, the number of
     commands run and the wall time of the profiled runs in ms (profiling included)."""
-    from app.dialog import Dialog
     from app.pipeline import load_pipeline
-    from calendar_backend import CalendarStore
 
     pipeline = load_pipeline()
     commands = three_to_five_second_commands()
@@ -84,13 +81,10 @@ def profile(repeat: int) -> tuple[pstats.Stats, int, float]:
     wall = 0.0
     for _ in range(repeat):
         for _entry, samples in commands:
-            with tempfile.TemporaryDirectory() as folder:
-                store = CalendarStore(
-                    Path(folder) / "calendar.ics", zone=BERLIN, backup_dir=Path(folder)
-                )
+            with scratch_dialog() as dialog:
                 started = time.perf_counter()
                 profiler.enable()
-                turn = pipeline.run_recording(samples, "auto", NOW, Dialog(store))
+                turn = pipeline.run_recording(samples, "auto", NOW, dialog)
                 next(pipeline.speak(turn.outcome))
                 profiler.disable()
                 wall += (time.perf_counter() - started) * 1000

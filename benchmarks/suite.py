@@ -9,11 +9,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.dialog import Dialog
 from app.pipeline import Pipeline
 from app.speech.audio import SAMPLE_RATE, Samples, load_audio
 from benchmarks.stats import spread
@@ -150,23 +152,27 @@ def three_to_five_second_commands() -> list[tuple[dict[str, Any], Samples]]:
     ]
 
 
+@contextmanager
+def scratch_dialog() -> Iterator[Dialog]:
+    """The dialog on an empty calendar in a temporary folder, removed afterwards."""
+    from calendar_backend import CalendarStore
+
+    with tempfile.TemporaryDirectory() as folder:
+        calendar = Path(folder) / "calendar.ics"
+        yield Dialog(CalendarStore(calendar, zone=BERLIN, backup_dir=Path(folder)))
+
+
 def end_to_end(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
     """From the end of a 3-5 s command (the recording in hand) to the first audio of the
     reply: recognition, understanding, the calendar, the first sentence of speech."""
-    from app.dialog import Dialog
-    from calendar_backend import CalendarStore
-
     commands = three_to_five_second_commands()
     totals: dict[str, list[float]] = {}
     parts: dict[str, list[float]] = {}
     for _ in range(repeat):
         for entry, samples in commands:
-            with tempfile.TemporaryDirectory() as folder:
-                store = CalendarStore(
-                    Path(folder) / "calendar.ics", zone=BERLIN, backup_dir=Path(folder)
-                )
+            with scratch_dialog() as dialog:
                 started = time.perf_counter()
-                turn = pipeline.run_recording(samples, "auto", NOW, Dialog(store))
+                turn = pipeline.run_recording(samples, "auto", NOW, dialog)
                 speech_started = time.perf_counter()
                 chunks = pipeline.speak(turn.outcome)
                 next(chunks)
