@@ -1,6 +1,8 @@
-"""The user's .ics calendar: read, list, find, create, delete and undo, without losing a byte
-of what other programs wrote. Knows nothing of speech or Qt."""
+"""The user's calendar, in a local .ics file or on a CalDAV server: read, list, find, create,
+delete and undo, without losing a byte of what other programs wrote. Knows nothing of speech
+or Qt."""
 
+from calendar_backend.base import Calendar
 from calendar_backend.errors import (
     AmbiguousEventError,
     CalendarChangedError,
@@ -17,6 +19,7 @@ from calendar_backend.timezones import local_zone, zone_named
 
 __all__ = [
     "AmbiguousEventError",
+    "Calendar",
     "CalendarChangedError",
     "CalendarError",
     "CalendarFileError",
