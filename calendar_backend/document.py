@@ -87,7 +87,7 @@ def _walk(components: Iterable[Component]) -> Iterator[Component]:
 class CalendarDocument:
     """Immutable parsed view of the file's bytes as they were at one read."""
 
-    def __init__(self, path: Path, data: bytes, fingerprint: Fingerprint | None) -> None:
+    def __init__(self, path: Path | str, data: bytes, fingerprint: Fingerprint | None) -> None:
         self.path = path
         self.data = data
         self.fingerprint = fingerprint

@@ -1,4 +1,5 @@
-"""The calendar backend's exceptions: every one names the file and says what the user can do."""
+"""The calendar backend's exceptions: every one names the file or server and says what the
+user can do."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ class CalendarError(Exception):
 class CalendarFileError(CalendarError):
     """The calendar file cannot be read, parsed or written. The file was left untouched."""
 
-    def __init__(self, path: Path, problem: str, advice: str) -> None:
+    def __init__(self, path: Path | str, problem: str, advice: str) -> None:
         self.path = path
         self.problem = problem
         self.advice = advice
@@ -27,12 +28,25 @@ class CalendarChangedError(CalendarError):
     """Another program changed the file while we were editing it, and our edit could not be
     re-applied to its new content. Nothing was written."""
 
-    def __init__(self, path: Path, detail: str) -> None:
+    def __init__(self, path: Path | str, detail: str) -> None:
         self.path = path
         super().__init__(
             f"{path} was changed by another program while it was being edited ({detail}); "
             "nothing was written. Try again."
         )
+
+
+class CalendarServerError(CalendarError):
+    """A CalDAV server could not be reached, refused us, or answered something that is not
+    a calendar. Nothing was changed. `reachable` is False when the server did not answer at
+    all (down, offline, too slow), so that what was shown before is only out of date."""
+
+    def __init__(self, url: str, problem: str, advice: str, *, reachable: bool) -> None:
+        self.url = url
+        self.problem = problem
+        self.advice = advice
+        self.reachable = reachable
+        super().__init__(f"{url}: {problem}. {advice}")
 
 
 class EventNotFoundError(CalendarError):
