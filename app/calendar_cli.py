@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from app.options import Context, parse_day, parse_day_or_minute, parse_minute
-from calendar_backend import CalendarStore
+from app.options import (
+    Context,
+    add_calendar_option,
+    parse_day,
+    parse_day_or_minute,
+    parse_minute,
+)
+from calendar_backend import Calendar
+from calendar_backend.opening import open_calendar
 
 DEFAULT_LIST_DAYS = 30
 
@@ -26,7 +32,7 @@ def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
         description="Print a JSON list of occurrences. Timed events carry ISO 8601 times with "
         "offset; all-day events carry dates, with 'end' exclusive as in iCalendar.",
     )
-    _calendar_path(listing)
+    add_calendar_option(listing)
     listing.add_argument(
         "--from",
         dest="first_day",
@@ -44,7 +50,7 @@ def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
     listing.set_defaults(handler=_list)
 
     adding = actions.add_parser("add", parents=[shared], help="create an event")
-    _calendar_path(adding)
+    add_calendar_option(adding)
     adding.add_argument("--title", required=True)
     when = adding.add_mutually_exclusive_group(required=True)
     when.add_argument(
@@ -65,7 +71,7 @@ def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
     deleting = actions.add_parser(
         "delete", parents=[shared], help="delete an event or one occurrence of a series"
     )
-    _calendar_path(deleting)
+    add_calendar_option(deleting)
     deleting.add_argument("--uid", required=True)
     which = deleting.add_mutually_exclusive_group()
     which.add_argument(
@@ -79,16 +85,6 @@ def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
     deleting.set_defaults(handler=_delete)
 
 
-def _calendar_path(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--calendar",
-        type=Path,
-        required=True,
-        metavar="PATH",
-        help="the .ics file (created if missing)",
-    )
-
-
 def _minutes(text: str) -> int:
     try:
         minutes = int(text)
@@ -99,8 +95,8 @@ def _minutes(text: str) -> int:
     return minutes
 
 
-def _store(args: argparse.Namespace, context: Context) -> CalendarStore:
-    return CalendarStore(args.calendar, zone=context.zone)
+def _store(args: argparse.Namespace, context: Context) -> Calendar:
+    return open_calendar(args.calendar, zone=context.zone)
 
 
 def _list(args: argparse.Namespace, context: Context, parser: argparse.ArgumentParser) -> Any:

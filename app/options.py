@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from calendar_backend import local_zone, zone_named
+from calendar_backend.location import CalDAVLocation, is_caldav_url
 
 LANGUAGES = ("auto", "de", "en")
 
@@ -30,6 +31,30 @@ def parse_day(text: str) -> date:
 def parse_day_or_minute(text: str) -> date | datetime:
     """YYYY-MM-DD, or YYYY-MM-DDTHH:MM for an exact (local wall) time."""
     return parse_minute(text) if "T" in text else parse_day(text)
+
+
+def parse_calendar_location(text: str) -> str:
+    """A calendar file path, or a CalDAV collection URL with the user name in it."""
+    if is_caldav_url(text):
+        try:
+            CalDAVLocation.parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from error
+    elif not text.strip():
+        raise argparse.ArgumentTypeError("the calendar path is empty")
+    return text
+
+
+def add_calendar_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--calendar",
+        type=parse_calendar_location,
+        required=True,
+        metavar="PATH|URL",
+        help="the .ics file (created if missing), or a CalDAV collection URL with the user "
+        "name in it (https://anna@cloud.example/dav/calendars/anna/personal/); the password "
+        "comes from the secret store or VOICE_CALENDAR_CALDAV_PASSWORD",
+    )
 
 
 def parse_zone(text: str) -> ZoneInfo:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.options import Context
+from app.options import Context, add_calendar_option
 
 if TYPE_CHECKING:
     from app.pipeline import Pipeline
@@ -26,7 +26,7 @@ def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
         "an ambiguous match is not carried out: the status says it waits for confirmation.",
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the recording")
-    parser.add_argument("--calendar", type=Path, required=True, metavar="PATH")
+    add_calendar_option(parser)
     parser.add_argument("--speak-to", type=Path, metavar="OUT.wav", help="write the reply here")
     parser.add_argument(
         "--yes", action="store_true", help="confirm a delete or a clear best match up front"
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
 def run_wav(
     pipeline: Pipeline,
     recording: Path,
-    calendar: Path,
+    calendar: str | Path,
     context: Context,
     *,
     confirmed: bool = False,
@@ -60,10 +60,10 @@ def run_wav(
     from app.dialog import Dialog
     from app.speech.audio import load_audio, write_wav
     from app.speech.tts import AudioChunk
-    from calendar_backend import CalendarStore
+    from calendar_backend.opening import open_calendar
 
     samples = load_audio(recording)
-    dialog = Dialog(CalendarStore(calendar, zone=context.zone))
+    dialog = Dialog(open_calendar(calendar, zone=context.zone))
     started = timer.perf_counter()
     turn = pipeline.run_recording(
         samples, context.language, context.now, dialog, confirmed=confirmed

@@ -12,7 +12,7 @@ from typing import Any
 from app.options import Context
 from app.pipeline import Pipeline
 from app.run_wav_cli import run_wav
-from calendar_backend import CalendarStore, Occurrence, zone_named
+from calendar_backend import Calendar, CalendarStore, Occurrence, zone_named
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "audio"
@@ -23,7 +23,7 @@ def recordings() -> list[dict[str, Any]]:
     return list(manifest["recordings"])
 
 
-def seed(store: CalendarStore, events: list[dict[str, Any]]) -> list[Occurrence]:
+def seed(store: Calendar, events: list[dict[str, Any]]) -> list[Occurrence]:
     return [
         store.create(
             event["title"],
@@ -34,7 +34,7 @@ def seed(store: CalendarStore, events: list[dict[str, Any]]) -> list[Occurrence]
     ]
 
 
-def everything(store: CalendarStore) -> list[Occurrence]:
+def everything(store: Calendar) -> list[Occurrence]:
     return store.occurrences(date(2020, 1, 1), date(2035, 12, 31))
 
 

@@ -32,8 +32,9 @@ from caldav.lib import error as dav_error
 from lxml import etree
 
 from calendar_backend.base import Calendar, UndoRecord
-from calendar_backend.document import CalendarDocument
+from calendar_backend.document import CalendarDocument, name_of
 from calendar_backend.errors import (
+    CalendarAccessDeniedError,
     CalendarChangedError,
     CalendarError,
     CalendarServerError,
@@ -169,8 +170,9 @@ class CalDAVStore(Calendar):
             document.require_editable()
             edit = plan(document)
             result = check_edit(document, edit, self.name)
-            # A resource holds one event (RFC 4791); with it gone, the resource goes too.
-            remaining = edit.data if result.events() else None
+            # A resource holds one event (RFC 4791); with it gone, the resource goes too,
+            # unless something else (a to-do another program put there) is still in it.
+            remaining = edit.data if _holds_anything(result) else None
             try:
                 after = self._write(resource.url, resource.etag, remaining)
             except _StaleError:
@@ -301,20 +303,26 @@ class CalDAVStore(Calendar):
                 reachable=True,
             ) from error
 
-    def _refused(self, error: dav_error.AuthorizationError) -> CalendarServerError:
+    def _refused(self, error: dav_error.AuthorizationError) -> CalendarAccessDeniedError:
         if error.status == 403:
             problem = f"the server does not let {self.location.user or 'this user'} use it"
         elif self.password is None:
             problem = "the server asks for a password, and none is kept for this calendar"
         else:
             problem = "the server refused the user name or password"
-        return CalendarServerError(
+        return CalendarAccessDeniedError(
             self.name,
             problem,
             "Check the user name in the calendar URL and the password in the settings "
             f"(scripts: {PASSWORD_VARIABLE}).",
             reachable=True,
         )
+
+
+def _holds_anything(document: CalendarDocument) -> bool:
+    """Whether a resource still holds a component of its own (more than time zones)."""
+    container = {"VCALENDAR", "VTIMEZONE", "STANDARD", "DAYLIGHT"}
+    return any(name_of(placed.component) not in container for placed in document.placed)
 
 
 def _bytes_of(item: Any) -> bytes:

@@ -49,6 +49,10 @@ class CalendarServerError(CalendarError):
         super().__init__(f"{url}: {problem}. {advice}")
 
 
+class CalendarAccessDeniedError(CalendarServerError):
+    """The server refused the user name or password, or this user's access to the calendar."""
+
+
 class EventNotFoundError(CalendarError):
     """No event (or occurrence) matches what was asked for."""
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,14 +19,21 @@ from app.dialog.replies import Replies, replies_for
 from app.resolve import ALL_DAY_MINUTES, ArgumentValue, ResolvedCall, apply_policy, clean_title
 from app.temporal import resolve_date, resolve_duration, resolve_range, resolve_time
 from calendar_backend import (
+    Calendar,
     CalendarChangedError,
     CalendarError,
-    CalendarStore,
     EventNotFoundError,
     Occurrence,
 )
-from calendar_backend.errors import CannotUndoError, NothingToUndoError
+from calendar_backend.errors import (
+    CalendarAccessDeniedError,
+    CalendarServerError,
+    CannotUndoError,
+    NothingToUndoError,
+)
 from calendar_backend.matching import title_similarity
+
+log = logging.getLogger(__name__)
 
 Status = Literal["done", "needs_confirmation", "needs_input", "rejected", "error"]
 
@@ -73,7 +81,7 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 class Dialog:
     """One conversation with one calendar. Not thread-safe: use it from one worker."""
 
-    store: CalendarStore
+    store: Calendar
     language: str = "en"
     """The language of the latest request, for replies that belong to no request."""
     pending: Pending | None = None
@@ -279,6 +287,12 @@ class Dialog:
             message = replies.say("calendar_changed")
         elif isinstance(error, EventNotFoundError):
             message = replies.say("not_found_title", title=call.text("title") if call else "")
+        elif isinstance(error, CalendarAccessDeniedError):
+            message = replies.say("server_refused")
+        elif isinstance(error, CalendarServerError):
+            # Spoken aloud: what happened in words; the details (the address) go to the log.
+            log.warning("%s", error)
+            message = replies.say("server_error" if error.reachable else "server_unreachable")
         else:
             message = replies.say("calendar_error", problem=str(error))
         return Outcome("error", message, language, call=call)

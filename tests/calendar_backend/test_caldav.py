@@ -401,3 +401,21 @@ def test_a_location_keeps_the_user_and_never_a_password():
     assert location.user == "anna@home"
     assert str(location) == "https://anna%40home@cloud.example:8443/remote.php/dav/x/"
     assert location.server == "https://cloud.example:8443"
+
+
+def test_deleting_an_event_keeps_a_to_do_that_shares_its_resource(radicale, caldav_url):
+    # A whole calendar PUT on the collection is how Radicale lets such a resource exist.
+    mixed = WEEKLY_YOGA.replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VTODO\r\nUID:yoga@elsewhere\r\nDTSTAMP:20261101T000000Z\r\n"
+        b"SUMMARY:Matte kaufen\r\nEND:VTODO\r\nEND:VCALENDAR",
+    )
+    client = radicale.client()
+    response = client.put(radicale.plain_url(caldav_url), mixed, {"Content-Type": "text/calendar"})
+    assert response.status in (200, 201, 204)
+    store = open_store(caldav_url)
+    store.delete("yoga@elsewhere", series=True)
+    assert titles(store) == []
+    (left,) = client.calendar(url=radicale.plain_url(caldav_url)).objects()
+    assert b"SUMMARY:Matte kaufen" in left.load().raw_data
+    assert b"BEGIN:VEVENT" not in left.raw_data
