@@ -250,73 +250,93 @@ class CalDAVStore(Calendar):
 
     @contextmanager
     def _talking(self, doing: str) -> Iterator[None]:
-        """Every failure to talk to the server as one CalendarServerError that says what
-        went wrong and what to do."""
-        try:
-            yield
-        except dav_error.AuthorizationError as error:
-            raise self._refused(error) from error
-        except niquests.exceptions.SSLError as error:
-            raise CalendarServerError(
-                self.name,
-                f"its certificate could not be verified, so it could not {doing} ({error})",
-                "Check the address; a server with a self-signed certificate needs its "
-                "certificate authority trusted by this computer.",
-                reachable=False,
-            ) from error
-        except niquests.exceptions.Timeout as error:
-            raise CalendarServerError(
-                self.name,
-                f"the server did not answer within {self.timeout_s:g} seconds, so it could "
-                f"not {doing}; nothing was changed",
-                "Check the network connection and try again.",
-                reachable=False,
-            ) from error
-        except niquests.exceptions.ConnectionError as error:
-            raise CalendarServerError(
-                self.name,
-                f"the server cannot be reached, so it could not {doing}; nothing was changed",
-                "Check the network connection and that the server is running, then try again.",
-                reachable=False,
-            ) from error
-        except dav_error.NotFoundError as error:
-            raise CalendarServerError(
-                self.name,
-                "there is no calendar at this address",
-                "Check the calendar URL in the settings (choose one of your calendars there).",
-                reachable=True,
-            ) from error
-        except dav_error.DAVError as error:
-            raise CalendarServerError(
-                self.name,
-                f"the server answered with an error, so it could not {doing} "
-                f"({_short(error)}); nothing was changed",
-                "Try again later; if it keeps failing, check the calendar in another program.",
-                reachable=True,
-            ) from error
-        except (niquests.exceptions.RequestException, etree.LxmlError, ValueError) as error:
-            raise CalendarServerError(
-                self.name,
-                f"the server's answer is not a calendar, so it could not {doing} "
-                f"({_short(error)}); nothing was changed",
-                "Check that the address is a CalDAV calendar.",
-                reachable=True,
-            ) from error
-
-    def _refused(self, error: dav_error.AuthorizationError) -> CalendarAccessDeniedError:
-        if error.status == 403:
-            problem = f"the server does not let {self.location.user or 'this user'} use it"
-        elif self.password is None:
-            problem = "the server asks for a password, and none is kept for this calendar"
-        else:
-            problem = "the server refused the user name or password"
-        return CalendarAccessDeniedError(
+        with server_errors(
             self.name,
-            problem,
-            "Check the user name in the calendar URL and the password in the settings "
-            f"(scripts: {PASSWORD_VARIABLE}).",
+            doing,
+            timeout_s=self.timeout_s,
+            user=self.location.user,
+            password_given=self.password is not None,
+        ):
+            yield
+
+
+@contextmanager
+def server_errors(
+    name: str, doing: str, *, timeout_s: float, user: str | None, password_given: bool
+) -> Iterator[None]:
+    """Every failure to talk to the server as one CalendarServerError that says what
+    went wrong and what to do."""
+    try:
+        yield
+    except dav_error.AuthorizationError as error:
+        raise _refused(name, error, user, password_given) from error
+    except niquests.exceptions.SSLError as error:
+        raise CalendarServerError(
+            name,
+            f"its certificate could not be verified ({_short(error)})",
+            "Check the address; a server with a self-signed certificate needs its "
+            "certificate authority trusted by this computer.",
+            reachable=False,
+            doing=doing,
+        ) from error
+    except niquests.exceptions.Timeout as error:
+        raise CalendarServerError(
+            name,
+            f"the server did not answer within {timeout_s:g} seconds",
+            "Check the network connection and try again.",
+            reachable=False,
+            doing=doing,
+        ) from error
+    except niquests.exceptions.ConnectionError as error:
+        raise CalendarServerError(
+            name,
+            "the server cannot be reached",
+            "Check the network connection and that the server is running, then try again.",
+            reachable=False,
+            doing=doing,
+        ) from error
+    except dav_error.NotFoundError as error:
+        raise CalendarServerError(
+            name,
+            "there is no calendar at this address",
+            "Check the calendar URL in the settings (choose one of your calendars there).",
             reachable=True,
-        )
+            doing=doing,
+        ) from error
+    except dav_error.DAVError as error:
+        raise CalendarServerError(
+            name,
+            f"the server answered with an error ({_short(error)})",
+            "Try again later; if it keeps failing, check the calendar in another program.",
+            reachable=True,
+            doing=doing,
+        ) from error
+    except (niquests.exceptions.RequestException, etree.LxmlError, ValueError) as error:
+        raise CalendarServerError(
+            name,
+            f"the server's answer is not a calendar ({_short(error)})",
+            "Check that the address is a CalDAV calendar.",
+            reachable=True,
+            doing=doing,
+        ) from error
+
+
+def _refused(
+    name: str, error: dav_error.AuthorizationError, user: str | None, password_given: bool
+) -> CalendarAccessDeniedError:
+    if error.status == 403:
+        problem = f"the server does not let {user or 'this user'} use it"
+    elif not password_given:
+        problem = "the server asks for a password, and none is kept for this calendar"
+    else:
+        problem = "the server refused the user name or password"
+    return CalendarAccessDeniedError(
+        name,
+        problem,
+        "Check the user name in the calendar URL and the password in the settings "
+        f"(scripts: {PASSWORD_VARIABLE}).",
+        reachable=True,
+    )
 
 
 def _holds_anything(document: CalendarDocument) -> bool:

@@ -41,12 +41,16 @@ class CalendarServerError(CalendarError):
     a calendar. Nothing was changed. `reachable` is False when the server did not answer at
     all (down, offline, too slow), so that what was shown before is only out of date."""
 
-    def __init__(self, url: str, problem: str, advice: str, *, reachable: bool) -> None:
+    def __init__(
+        self, url: str, problem: str, advice: str, *, reachable: bool, doing: str = ""
+    ) -> None:
         self.url = url
         self.problem = problem
+        """The cause alone, short enough for a note beside the agenda."""
         self.advice = advice
         self.reachable = reachable
-        super().__init__(f"{url}: {problem}. {advice}")
+        consequence = f", so it could not {doing}; nothing was changed" if doing else ""
+        super().__init__(f"{url}: {problem}{consequence}. {advice}")
 
 
 class CalendarAccessDeniedError(CalendarServerError):

@@ -53,13 +53,18 @@ from app.speech.microphone import (
     Recording,
 )
 from app.speech.tts import AudioChunk, Synthesizer, play
-from calendar_backend import CalendarError, CalendarStore, Occurrence, local_zone
+from calendar_backend import CalendarError, Occurrence, local_zone
+from calendar_backend.errors import CalendarServerError
+from calendar_backend.location import is_caldav_url
+from calendar_backend.opening import open_calendar as open_store
 
 _log = logging.getLogger(__name__)
 
 LEVEL_FLOOR_DBFS = -60.0
 CLOSE_WAIT_MS = 15_000
 """How long closing waits for a calendar edit in progress."""
+SERVER_REFRESH_MS = 120_000
+"""How often the agenda of a server calendar is asked again (other clients' changes)."""
 STYLE = """
 QPushButton#talk { background: #2563eb; color: white; border: none; border-radius: 14px;
                    padding: 14px; }
@@ -211,6 +216,10 @@ class MainWindow(QMainWindow):
         self._day_timer = QTimer(self)
         self._day_timer.setInterval(60_000)
         self._day_timer.timeout.connect(self._check_new_day)
+        self._server_timer = QTimer(self)
+        self._server_timer.setInterval(SERVER_REFRESH_MS)
+        self._server_timer.timeout.connect(self.refresh_agenda)
+        self._view_read_at: datetime | None = None
         self._shown_day: date | None = None
         self._answered_once = False
         self._build()
@@ -317,10 +326,15 @@ class MainWindow(QMainWindow):
         self.agenda_file = QLabel()
         self.agenda_file.setStyleSheet("color: palette(placeholder-text);")
         self.agenda_file.setWordWrap(True)
+        self.agenda_stale = QLabel()
+        self.agenda_stale.setObjectName("agenda-stale")
+        self.agenda_stale.setWordWrap(True)
+        self.agenda_stale.hide()
         self.agenda = AgendaView()
         self.agenda.setMinimumWidth(320)
         agenda_column.addWidget(self.agenda_title)
         agenda_column.addWidget(self.agenda)
+        agenda_column.addWidget(self.agenda_stale)
         agenda_column.addWidget(self.agenda_file)
 
         columns.addLayout(conversation, 3)
@@ -338,7 +352,7 @@ class MainWindow(QMainWindow):
         self.undo_button.setText(text("Undo last change"))
         self.settings_button.setText(text("Settings…"))
         self.agenda_title.setText(text("Agenda"))
-        self.agenda_file.setText(str(self.preferences.calendar_path))
+        self.agenda_file.setText(self.preferences.calendar_location)
         if not self._answered_once:
             self.reply_label.setText(
                 text(
@@ -365,18 +379,24 @@ class MainWindow(QMainWindow):
         self._day_timer.start()
 
     def open_calendar(self) -> None:
-        """Open the calendar file of the preferences (again); the dialog changes only once
-        the new file could be opened, on the GUI thread."""
-        path = self.preferences.calendar_path
+        """Open the calendar of the preferences (again); the dialog changes only once the new
+        calendar could be opened, on the GUI thread. A file is watched for other programs'
+        changes; a server is asked again every few minutes."""
+        location = self.preferences.calendar_location
         zone, clock = self.services.zone, self.services.clock
         try:
-            self._watch(path)
+            if is_caldav_url(location):
+                self._unwatch()
+                self._server_timer.start()
+            else:
+                self._server_timer.stop()
+                self._watch(Path(location))
         except OSError as error:
             self._calendar_unusable(error)
             return
 
         def work(_report: Report) -> tuple[Dialog, CalendarView]:
-            dialog = Dialog(CalendarStore(path, zone=zone, clock=clock))
+            dialog = Dialog(open_store(location, zone=zone, clock=clock))
             return dialog, read_view(dialog, self._today())
 
         self.assistant_lane.submit(work, self._calendar_opened, self._calendar_unusable)
@@ -387,6 +407,7 @@ class MainWindow(QMainWindow):
         self.closing = True
         self._day_timer.stop()
         self._agenda_timer.stop()
+        self._server_timer.stop()
         microphone, self._microphone = self._microphone, None
         if microphone is not None:
             self.audio_lane.submit(lambda _report: microphone.stop(), _ignore, _ignore)
@@ -777,6 +798,8 @@ class MainWindow(QMainWindow):
     @_unless_closing
     def _show_calendar(self, view: CalendarView) -> None:
         self._last_view = view
+        self._view_read_at = self.services.clock()
+        self.agenda_stale.hide()
         self._shown_day = view.today
         self.agenda.show_days(view.occurrences, view.today, self.text)
         self._offer_choices(view)
@@ -785,6 +808,9 @@ class MainWindow(QMainWindow):
 
     @_unless_closing
     def _calendar_failed(self, error: BaseException) -> None:
+        if isinstance(error, CalendarServerError):
+            self._server_failed(error)
+            return
         self.show_error(
             self.text(
                 "The calendar file cannot be used: {reason}. Choose another file in Settings"
@@ -792,6 +818,27 @@ class MainWindow(QMainWindow):
                 reason=message_for(error).rstrip("."),
             )
         )
+
+    def _server_failed(self, error: CalendarServerError) -> None:
+        """What the agenda last showed stays, marked as not current, when the server is only
+        out of reach; anything else is an error to act on."""
+        if self._last_view is not None and self._view_read_at is not None:
+            read_at = self._view_read_at.astimezone(self.services.zone)
+            self.agenda_stale.setText(
+                self.text(
+                    "Not up to date: {problem}. As of {time}.",
+                    problem=error.problem,
+                    time=read_at.strftime("%H:%M"),
+                )
+            )
+            self.agenda_stale.show()
+        if error.reachable or self._last_view is None:
+            self.show_error(
+                self.text(
+                    "The calendar server cannot be used: {reason}",
+                    reason=message_for(error),
+                )
+            )
 
     @_unless_closing
     def _calendar_unusable(self, error: BaseException) -> None:
@@ -804,10 +851,13 @@ class MainWindow(QMainWindow):
         self._calendar_failed(error)
         self._set_state(self.state)
 
-    def _watch(self, path: Path) -> None:
+    def _unwatch(self) -> None:
         watched = self._watcher.files() + self._watcher.directories()
         if watched:
             self._watcher.removePaths(watched)
+
+    def _watch(self, path: Path) -> None:
+        self._unwatch()
         path.parent.mkdir(parents=True, exist_ok=True)
         for folder in dict.fromkeys((path.parent, path.resolve().parent)):
             self._watcher.addPath(str(folder))
@@ -816,9 +866,9 @@ class MainWindow(QMainWindow):
 
     def _calendar_touched(self, _path: str) -> None:
         # A program that saves by replacing the file drops it from the watch list.
-        path = str(self.preferences.calendar_path)
-        if path not in self._watcher.files() and self.preferences.calendar_path.exists():
-            self._watcher.addPath(path)
+        location = self.preferences.calendar_location
+        if location not in self._watcher.files() and Path(location).exists():
+            self._watcher.addPath(location)
         if not self._agenda_timer.isActive():
             self._agenda_timer.start()
 
@@ -844,7 +894,7 @@ class MainWindow(QMainWindow):
             self.text = UiText(language)
         if preferences.voices != previous.voices and self.pipeline is not None:
             self.pipeline.synthesizer = Synthesizer(explicit_voices=preferences.voice_files())
-        if preferences.calendar_path != previous.calendar_path:
+        if preferences.calendar_location != previous.calendar_location:
             self.open_calendar()
         self._retranslate()
 

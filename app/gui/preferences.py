@@ -26,8 +26,16 @@ class Preferences:
     voices: dict[str, str] = field(default_factory=dict)
     """Language → Piper voice file (.onnx) to speak it with; missing: chosen automatically."""
     calendar_path: Path = field(default_factory=default_calendar_path)
+    calendar_url: str = ""
+    """A CalDAV collection (with the user name in it) used instead of the file; empty: the
+    file. Its password is in the desktop's secret store, never here."""
     speak_replies: bool = True
     ui_language: str = "system"
+
+    @property
+    def calendar_location(self) -> str:
+        """What the assistant opens: the server's calendar if one is chosen, else the file."""
+        return self.calendar_url or str(self.calendar_path)
 
     def voice_files(self) -> tuple[Path, ...]:
         """The chosen voices that still exist (a deleted one falls back to the automatic
@@ -50,6 +58,7 @@ def load_preferences(settings: QSettings) -> Preferences:
         recognition_language=language if language in RECOGNITION_LANGUAGES else "auto",
         voices=voices,
         calendar_path=Path(calendar).expanduser(),
+        calendar_url=str(settings.value("calendar/url", "")),
         speak_replies=_flag(settings.value("speech/speak_replies", True)),
         ui_language=ui if ui in UI_LANGUAGE_CHOICES else "system",
     )
@@ -61,6 +70,7 @@ def save_preferences(settings: QSettings, preferences: Preferences) -> None:
     for language in ("de", "en"):
         settings.setValue(f"voices/{language}", preferences.voices.get(language, ""))
     settings.setValue("calendar/path", str(preferences.calendar_path))
+    settings.setValue("calendar/url", preferences.calendar_url)
     settings.setValue("speech/speak_replies", preferences.speak_replies)
     settings.setValue("ui/language", preferences.ui_language)
     settings.sync()

@@ -1,5 +1,5 @@
-"""Settings: microphone, recognition language, a voice per language, the calendar file,
-spoken replies on or off, and the language of the window."""
+"""Settings: microphone, recognition language, a voice per language, the calendar (a file or
+a CalDAV server), spoken replies on or off, and the language of the window."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QWidget,
 )
 
+from app.gui.calendar_settings import CalendarSettings
 from app.gui.preferences import Preferences
 from app.gui.text import UiText
+from app.gui.workers import message_for
 from app.speech.voices import (
     VoiceError,
     bundled_voices,
@@ -29,6 +30,7 @@ from app.speech.voices import (
     read_piper_voice,
     user_voices_dir,
 )
+from calendar_backend import CalendarError
 
 VOICE_LANGUAGES = ("de", "en")
 
@@ -107,14 +109,8 @@ class SettingsDialog(QDialog):
             self.voices[language] = combo
             form.addRow(label, row)
 
-        self.calendar_path = QLineEdit(str(preferences.calendar_path))
-        self.calendar_path.setObjectName("calendar-path")
-        browse = QPushButton(text("Choose…"))
-        browse.clicked.connect(self._choose_calendar)
-        calendar_row = QHBoxLayout()
-        calendar_row.addWidget(self.calendar_path, 1)
-        calendar_row.addWidget(browse)
-        form.addRow(text("Calendar file"), calendar_row)
+        self.calendar = CalendarSettings(preferences, text)
+        form.addRow(text("Calendar"), self.calendar)
 
         self.speak_replies = QCheckBox(text("Speak replies"))
         self.speak_replies.setObjectName("speak-replies")
@@ -144,12 +140,12 @@ class SettingsDialog(QDialog):
             for language, combo in self.voices.items()
             if combo.currentData()
         }
-        path = Path(self.calendar_path.text().strip() or str(self._preferences.calendar_path))
         return Preferences(
             microphone=str(self.microphone.currentData() or ""),
             recognition_language=str(self.recognition_language.currentData()),
             voices=voices,
-            calendar_path=path.expanduser(),
+            calendar_path=self.calendar.chosen_path(),
+            calendar_url=self.calendar.chosen_url(),
             speak_replies=self.speak_replies.isChecked(),
             ui_language=str(self.ui_language.currentData()),
         )
@@ -198,16 +194,23 @@ class SettingsDialog(QDialog):
         self._fill_voices(self.voices[language], language, str(copied))
         return True
 
-    def _choose_calendar(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self,
-            self.text("Calendar file"),
-            self.calendar_path.text(),
-            self.text("Calendars (*.ics)"),
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if name:
-            self.calendar_path.setText(name)
+    def accept(self) -> None:
+        """Save only a usable calendar choice; a typed password goes to the secret store."""
+        problem = self.calendar.problem()
+        if problem is None:
+            try:
+                self.calendar.save_password()
+            except CalendarError as error:
+                problem = message_for(error)
+        if problem is not None:
+            QMessageBox.warning(self, self.text("Calendar not saved"), problem)
+            return
+        self.calendar.wait()
+        super().accept()
+
+    def reject(self) -> None:
+        self.calendar.wait()
+        super().reject()
 
 
 def _select(combo: QComboBox, value: str) -> None:

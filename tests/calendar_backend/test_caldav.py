@@ -419,3 +419,20 @@ def test_deleting_an_event_keeps_a_to_do_that_shares_its_resource(radicale, cald
     (left,) = client.calendar(url=radicale.plain_url(caldav_url)).objects()
     assert b"SUMMARY:Matte kaufen" in left.load().raw_data
     assert b"BEGIN:VEVENT" not in left.raw_data
+
+
+def test_discovery_finds_the_accounts_calendars_from_the_server_root(radicale, caldav_url):
+    from calendar_backend.discovery import discover_calendars
+
+    second = radicale.new_calendar("Familie")
+    found = discover_calendars(radicale.base_url, "anna", PASSWORD)
+    locations = {str(choice.location) for choice in found}
+    assert {caldav_url, second} <= locations
+    assert "Familie" in {choice.name for choice in found}
+
+
+def test_discovery_with_a_wrong_password_says_so(radicale):
+    from calendar_backend.discovery import discover_calendars
+
+    with pytest.raises(CalendarServerError, match="refused the user name or password"):
+        discover_calendars(radicale.base_url, "anna", "wrong")

@@ -30,7 +30,8 @@ from app.speech.microphone import (
     Recording,
 )
 from app.speech.tts import AudioChunk
-from calendar_backend import CalendarStore, Occurrence
+from calendar_backend import Calendar, CalendarStore, Occurrence
+from calendar_backend.opening import open_calendar
 from tests.conftest import BERLIN, REPO_ROOT
 from tests.gui.screenshots import save_screenshot
 
@@ -90,15 +91,18 @@ class Harness:
         ui_language: str = "en",
         loader: Callable[[Preferences, Callable[[str], None]], Pipeline] | None = None,
         microphone: Callable[[MicrophoneSettings, Callable[[Level], None]], object] | None = None,
+        calendar_url: str = "",
     ) -> None:
         self.qtbot = qtbot
         self.recordings: list[Samples] = []
         self.speaker = Speaker()
         self.preferences = Preferences(
-            calendar_path=tmp_path / "calendar.ics", ui_language=ui_language
+            calendar_path=tmp_path / "calendar.ics",
+            calendar_url=calendar_url,
+            ui_language=ui_language,
         )
         self.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        self.store = CalendarStore(self.preferences.calendar_path, zone=BERLIN)
+        self.store = open_calendar(self.preferences.calendar_location, zone=BERLIN)
         services = Services(
             load_pipeline=loader or (lambda _preferences, _report: pipeline),
             microphone=microphone or self._microphone,  # type: ignore[arg-type]
@@ -151,7 +155,7 @@ class Harness:
         return save_screenshot(self.window, name)
 
 
-def seed_dentist(store: CalendarStore) -> Occurrence:
+def seed_dentist(store: Calendar) -> Occurrence:
     return store.create("Dentist appointment", TOMORROW_3PM, timedelta(hours=1))
 
 

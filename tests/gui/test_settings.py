@@ -81,7 +81,7 @@ def test_the_dialog_shows_the_preferences_and_returns_the_changes(
     assert "USB Headset" in dialog.microphone.currentText()
     dialog.recognition_language.setCurrentIndex(dialog.recognition_language.findData("de"))
     dialog.speak_replies.setChecked(False)
-    dialog.calendar_path.setText(str(tmp_path / "other.ics"))
+    dialog.calendar.calendar_path.setText(str(tmp_path / "other.ics"))
     dialog.ui_language.setCurrentIndex(dialog.ui_language.findData("de"))
     after = dialog.chosen()
     assert after.recognition_language == "de"
