@@ -5,6 +5,8 @@ Standard library only.
 - every library the bundle loads resolves (`ldd`), apart from optional Qt plugins for desktops
   this machine lacks;
 - `voice-calendar selftest` passes with no Python, virtual environment or cache around it;
+- the bundled `calendar` commands add, list and delete on a CalDAV server (Radicale, started
+  from the build's virtual environment), and ask for a password when none is given;
 - the window starts (offscreen) and reaches "ready" with every model loaded, and no Python
   code or library from outside the bundle is mapped into it.
 """
@@ -12,11 +14,15 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
+import base64
+import json
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,6 +30,7 @@ EXECUTABLE = "voice-calendar"
 OPTIONAL_PLUGINS = ("platformthemes/libqgtk3.so",)
 """Loaded only on a desktop that has their libraries (GTK 3 for the GTK theme)."""
 WINDOW_TIMEOUT_S = 120.0
+CALDAV_USER, CALDAV_PASSWORD = "anna", "installer check"
 
 
 class CheckFailedError(RuntimeError):
@@ -82,6 +89,86 @@ def run_selftest(executable: Path) -> str:
     if result.returncode != 0:
         raise CheckFailedError(f"selftest exited {result.returncode}:\n{result.stderr[-3000:]}")
     return result.stdout
+
+
+def start_caldav_server(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Radicale from the build's virtual environment on 127.0.0.1, with one user and an
+    empty calendar at /anna/check/, for the bundle to talk to."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    (folder / "users").write_text(f"{CALDAV_USER}:{CALDAV_PASSWORD}\n")
+    (folder / "config").write_text(
+        f"[server]\nhosts = 127.0.0.1:{port}\n"
+        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {folder / 'users'}\n"
+        "htpasswd_encryption = plain\ndelay = 0\n"
+        f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
+        "[rights]\ntype = owner_only\n"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", str(folder / "config")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise CheckFailedError("the CalDAV server for the check did not start") from None
+            time.sleep(0.05)
+    token = base64.b64encode(f"{CALDAV_USER}:{CALDAV_PASSWORD}".encode()).decode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/{CALDAV_USER}/check/",
+        method="MKCALENDAR",
+        headers={"Authorization": f"Basic {token}"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    return server, port
+
+
+def run_caldav_round_trip(executable: Path) -> None:
+    """The bundle adds, lists and deletes an event on a CalDAV server (the client library,
+    its HTTP stack and the secret store's fallback are all in the bundle)."""
+    with tempfile.TemporaryDirectory(prefix="voice-calendar-check-") as scratch:
+        server, port = start_caldav_server(Path(scratch))
+        url = f"http://{CALDAV_USER}@127.0.0.1:{port}/{CALDAV_USER}/check/"
+        environment = clean_environment(Path(scratch))
+
+        def calendar(*arguments: str, password: bool = True) -> subprocess.CompletedProcess[str]:
+            extra = {"VOICE_CALENDAR_CALDAV_PASSWORD": CALDAV_PASSWORD} if password else {}
+            return subprocess.run(
+                [str(executable), "calendar", *arguments, "--calendar", url],
+                env={**environment, **extra},
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        try:
+            added = calendar("add", "--title", "Check", "--start", "2030-01-02T10:00")
+            listed = calendar("list", "--from", "2030-01-02", "--to", "2030-01-02")
+            no_password = calendar("list", password=False)
+            uid = json.loads(added.stdout)["uid"] if added.returncode == 0 else ""
+            deleted = calendar("delete", "--uid", uid)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    if added.returncode or listed.returncode or deleted.returncode:
+        raise CheckFailedError(
+            "the bundle could not use a CalDAV calendar:\n"
+            + "\n".join(r.stderr[-2000:] for r in (added, listed, deleted))
+        )
+    if [event["uid"] for event in json.loads(listed.stdout)] != [uid]:
+        raise CheckFailedError(f"the bundle listed {listed.stdout!r} after adding {uid}")
+    if no_password.returncode != 1 or "asks for a password" not in no_password.stderr:
+        raise CheckFailedError(
+            f"without a password the bundle should say that one is needed:\n{no_password.stderr}"
+        )
 
 
 def wait_for_window_ready(
@@ -152,6 +239,9 @@ def check(bundle: Path) -> None:
     started = time.monotonic()
     print(run_selftest(executable), end="", flush=True)
     print(f"ok   selftest ({time.monotonic() - started:.1f} s)", flush=True)
+    started = time.monotonic()
+    run_caldav_round_trip(executable)
+    print(f"ok   a CalDAV calendar: add, list, delete ({time.monotonic() - started:.1f} s)")
     started = time.monotonic()
     outside: list[str] = []
     with tempfile.TemporaryDirectory(prefix="voice-calendar-check-") as home:

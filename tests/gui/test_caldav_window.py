@@ -19,7 +19,6 @@ from tests.gui.test_main_window import (
     FIXTURES,
     TOMORROW_3PM,
     Harness,
-    pipeline,  # noqa: F401 - the shared pipeline fixture of the window's tests
     seed_dentist,
 )
 from tests.radicale import PASSWORD, RadicaleServer

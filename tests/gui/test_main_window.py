@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings, Qt
 from app.gui.main_window import MainWindow, Services
 from app.gui.preferences import Preferences, load_preferences
 from app.nlu.model_store import ModelStoreError
-from app.pipeline import Pipeline, load_pipeline
+from app.pipeline import Pipeline
 from app.speech.audio import Samples, load_audio, resample
 from app.speech.microphone import (
     ClippingError,
@@ -39,11 +39,6 @@ FIXTURES = REPO_ROOT / "tests" / "fixtures" / "audio"
 NOW = datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN)
 TOMORROW_3PM = datetime(2026, 3, 27, 15, 0, tzinfo=BERLIN)
 ANSWER_TIMEOUT_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return load_pipeline()
 
 
 class StandInMicrophone:
