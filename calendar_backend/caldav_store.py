@@ -148,6 +148,9 @@ class CalDAVStore(Calendar):
             except _StaleError:
                 raise CannotUndoError(f"another event took its place at {url}") from None
             return
+        if record.after is None:
+            # We deleted the resource; what is there now is another event's.
+            raise CannotUndoError(f"another event took its place at {url}")
         if record.after and current.etag == record.after:
             try:  # untouched since: back to exactly what was there before
                 self._write(url, current.etag, record.before)
