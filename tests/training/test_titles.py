@@ -82,9 +82,8 @@ def test_composed_titles_are_not_dates_or_times(language: str) -> None:
 
 def test_german_composed_titles_carry_the_heads_gender() -> None:
     vocab = vocabulary("de")
-    heads = sorted(
-        vocab.title_parts.heads + vocab.title_parts.occasions, key=lambda h: -len(h.text)
-    )
+    parts = vocab.title_parts
+    heads = sorted(parts.heads + parts.occasions + parts.kinds, key=lambda h: -len(h.text))
     pool = TitlePool((), vocab.title_parts, composed_share=1.0)
     rng = random.Random(5)
     for _ in range(500):

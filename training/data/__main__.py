@@ -22,7 +22,7 @@ ASR_FILE = Path(__file__).resolve().parent / "asr_records.jsonl"
 NONE_SHARE = 0.26
 ASR_SHARE = 0.05
 """At most this share of train.jsonl from the committed ASR records."""
-HELDOUT_COUNTS = {"create_event": 90, "delete_event": 55, "list_events": 55, "none": 60}
+HELDOUT_COUNTS = {"create_event": 110, "delete_event": 55, "list_events": 55, "none": 60}
 
 
 def shared_dir() -> Path:
