@@ -76,6 +76,11 @@ def split_templates_checked(split: Split) -> Split:
     return split
 
 
+def normalized(text: str) -> str:
+    """A text as compared with the dev sets: case-folded, words only."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 def random_now(rng: random.Random) -> datetime:
     day = FIRST_NOW + timedelta(days=rng.randrange(NOW_SPAN_DAYS))
     return day.replace(hour=rng.randint(6, 22), minute=rng.randrange(60))
@@ -159,8 +164,10 @@ def template_records(
     verifier: Verifier,
     id_prefix: str,
     seen_texts: set[str],
+    forbidden: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """`counts[(language, function)]` records drawn from the templates in `pool`."""
+    """`counts[(language, function)]` records drawn from the templates in `pool`; none says a
+    text that `normalized` makes one of `forbidden` (the dev sets' texts)."""
     records: list[dict[str, Any]] = []
     for (language, function), count in sorted(counts.items()):
         group = pool[language, function]
@@ -186,6 +193,8 @@ def template_records(
                 text = utterance.text
                 phrases = call_phrases(function, utterance.phrases)
                 expected = expected_arguments(function, utterance)
+            if normalized(text) in forbidden:
+                continue
             if text in seen_texts and function != "none":
                 continue
             if function == "none" and text in seen_texts and attempts < count * 5:
