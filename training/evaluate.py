@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import platform
 import re
 import resource
@@ -391,6 +392,7 @@ def evaluate(
         "ensure_model_s": round(built - started, 2),
         "load_s": round(loaded - built, 2),
         "phrases": "copied" if copy else "any words",
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
         "call_style": style,
         "prompt_tokens": len(model.tokenize(prompt("Trag morgen um 9 den Zahnarzt ein", style))),
         "sets": {},
@@ -440,8 +442,6 @@ def peak_rss_mb() -> float:
 
 
 def _cpu_count() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 
@@ -498,7 +498,9 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"Written by `python -m training.evaluate` through the runtime path (`ensure_model`, "
         f"`LlamaCallModel`, `parse_call`, `resolve_call`); {report['machine']}, "
-        f"{report['threads']} threads; peak RSS {report['peak_rss_mb']} MB; model build "
+        f"{report['threads']} threads (OpenMP wait policy "
+        f"{report.get('omp_wait_policy', 'default')}); peak RSS {report['peak_rss_mb']} MB; "
+        f"model build "
         f"{report['ensure_model_s']} s, load {report['load_s']} s. Phrases: "
         + (
             "any words (`--any-words`)."
