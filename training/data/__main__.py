@@ -34,8 +34,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ASR_FILE = Path(__file__).resolve().parent / "asr_records.jsonl"
 NONE_SHARE = 0.09
 """Share of train.jsonl from the out-of-domain templates (near misses, the app's own words)."""
-OTHER_SHARE = 0.25
-"""Share of train.jsonl from MASSIVE's other intents (`none`), half German, half English."""
+OTHER_SHARE = 0.30
+"""Share of train.jsonl from MASSIVE's other intents (`none`), split between the languages in
+proportion to their rows."""
 MASSIVE_SHARE = 0.25
 """At most this share of train.jsonl from MASSIVE's calendar rows (repeats included)."""
 MASSIVE_REPEAT = 2
@@ -120,12 +121,23 @@ def _massive_calendar_train(
 def _other_intents_train(
     massive_path: Path, seed: int, total: int, counts: Counter[str], skip_texts: frozenset[str]
 ) -> list[dict[str, Any]]:
+    """`total` other-intent rows, split between the languages in proportion to their rows (the
+    same share of each)."""
+    paths = {
+        language: path
+        for language, locale in sorted(LOCALES.items())
+        if (path := massive_path / OTHER_FILE.format(locale=locale, partition="train")).exists()
+    }
+    available = {language: len(read_rows(path)) for language, path in paths.items()}
     records: list[dict[str, Any]] = []
-    for index, (language, locale) in enumerate(sorted(LOCALES.items())):
-        path = massive_path / OTHER_FILE.format(locale=locale, partition="train")
-        if not path.exists():
-            continue
-        share = total // 2 if index == 0 else total - total // 2
+    left = total
+    for index, (language, path) in enumerate(paths.items()):
+        share = (
+            left
+            if index == len(paths) - 1
+            else round(total * available[language] / sum(available.values()))
+        )
+        left -= share
         records += other_intent_records(
             path,
             language,

@@ -29,8 +29,9 @@ Decisions (documented in training/data/README.md):
   dialog asks which appointment instead of clearing a calendar.
 - Other intents: a quota per language, spread over the intents in proportion to their rows,
   the intents closest to a calendar request (alarms, date and time questions, lists, email,
-  music, weather, smart home, small talk, events around town, tickets) sampled
-  `CLOSE_INTENT_WEIGHT` times as densely as the rest (`other_intent_quotas`).
+  music, weather, smart home, small talk, events and places around town, tickets, taxis,
+  take-away) sampled `CLOSE_INTENT_WEIGHT` times as densely as the rest
+  (`other_intent_quotas`).
 """
 
 from __future__ import annotations
@@ -116,12 +117,18 @@ CLOSE_INTENTS = frozenset(
         "iot_wemo_off",
         "iot_wemo_on",
         "recommendation_events",
+        "recommendation_locations",
         "transport_ticket",
+        "transport_taxi",
+        "transport_query",
+        "takeaway_order",
+        "takeaway_query",
         "social_post",
+        "social_query",
     }
 )
-"""Other intents whose requests sound most like the calendar: dates, times, reminders of a
-kind, "add", "remove", "what's on"."""
+"""Other intents whose requests sound most like the calendar: dates, times, bookings, "add",
+"remove", "what's on" (the ones run C's model read as calendar requests most often)."""
 CLOSE_INTENT_WEIGHT = 2.5
 
 
