@@ -1,9 +1,14 @@
 """Strict, automatic evaluation of the shipped call model, through the runtime path the app
 uses (`ensure_model()`, `LlamaCallModel`, `parse_call`, `resolve_call`).
 
-    python -m training.evaluate [--limit N] [--models-dir DIR] [--data-dir DIR]
+    python -m training.evaluate [--limit N] [--sets heldout,massive_dev_de] [--models-dir DIR]
+                                [--data-dir DIR]
 
-Writes `eval_report.json` and `eval_report.md` into the models folder.
+Sets: the held-out templates, MASSIVE's calendar dev rows and MASSIVE's other-intent dev rows
+(German and English; all `none`). Reported per set and language, with the out-of-domain
+rejection ("none left alone"), the other intents per MASSIVE intent, the confusion matrix over
+all sets and the issue's targets. Writes `eval_report.json` and `eval_report.md` into the models
+folder.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import platform
 import re
 import resource
@@ -44,7 +50,28 @@ SETS = {
     "heldout": "heldout.jsonl",
     "massive_dev_en": "massive_dev_en.jsonl",
     "massive_dev_de": "massive_dev_de.jsonl",
+    "massive_other_dev_en": "massive_other_dev_en.jsonl",
+    "massive_other_dev_de": "massive_other_dev_de.jsonl",
 }
+NONE = "none"
+TARGETS = (
+    ("MASSIVE dev: right function", "massive_dev", "function_accuracy", {"de": 0.96, "en": 0.97}),
+    (
+        "MASSIVE dev: whole resolved call",
+        "massive_dev",
+        "resolved_call_exact",
+        {"de": 0.80, "en": 0.85},
+    ),
+    (
+        "MASSIVE other intents left alone (none)",
+        "massive_other_dev",
+        "function_accuracy",
+        {"de": 0.97, "en": 0.97},
+    ),
+    ("held-out templates: right function", "heldout", "function_accuracy", {"all": 0.98}),
+    ("held-out templates: whole resolved call", "heldout", "resolved_call_exact", {"all": 0.95}),
+)
+"""The issue's targets: (what, set name or prefix, metric, goal per language or "all")."""
 
 
 @dataclass(frozen=True)
@@ -211,9 +238,18 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
             title_f1.append(_overlap_f1(predicted_title, event_name))
             title_exact += _words(predicted_title) == _words(event_name)
     latencies = [outcome.ms for outcome in outcomes]
+    gold_none = [outcome for outcome in outcomes if outcome.gold_function == NONE]
+    gold_calendar = [outcome for outcome in outcomes if outcome.gold_function != NONE]
     return {
         "examples": total,
         "function_accuracy": _ratio(function_right, total),
+        "none_left_alone": _ratio(
+            sum(outcome.predicted_function == NONE for outcome in gold_none), len(gold_none)
+        ),
+        "calendar_read_as_none": _ratio(
+            sum(outcome.predicted_function == NONE for outcome in gold_calendar),
+            len(gold_calendar),
+        ),
         "structurally_valid": _ratio(valid, total),
         "call_phrases_exact": _ratio(phrases_exact, total),
         "resolved_call_exact": _ratio(resolved_exact, total),
@@ -244,6 +280,69 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
             else None,
         },
     }
+
+
+def by_intent(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
+    """Per MASSIVE intent of the other-intent rows: how many, how many left alone (`none`),
+    and what the others were read as."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        intent = outcome.record.get("intent")
+        if intent:
+            groups.setdefault(str(intent), []).append(outcome)
+    table = {}
+    for intent, group in sorted(groups.items()):
+        wrong = Counter(o.predicted_function for o in group if o.predicted_function != NONE)
+        table[intent] = {
+            "examples": len(group),
+            "none_left_alone": _ratio(sum(o.predicted_function == NONE for o in group), len(group)),
+            "read_as": dict(wrong.most_common()),
+        }
+    return table
+
+
+def add_confusions(matrices: Sequence[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    total: dict[str, dict[str, int]] = {}
+    for matrix in matrices:
+        for gold, row in matrix.items():
+            into = total.setdefault(gold, dict.fromkeys(row, 0))
+            for predicted, count in row.items():
+                into[predicted] = into.get(predicted, 0) + count
+    return total
+
+
+def overall_confusion(report: dict[str, Any]) -> dict[str, dict[str, dict[str, int]]]:
+    """The confusion matrix over every evaluated set, in all and per language."""
+    languages = sorted(
+        {group for groups in report["sets"].values() for group in groups if group != "all"}
+    )
+    return {
+        group: add_confusions(
+            [groups[group]["confusion"] for groups in report["sets"].values() if group in groups]
+        )
+        for group in ["all", *languages]
+    }
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each of the issue's targets with the measured value per language (None where the set
+    was not evaluated)."""
+    rows = []
+    for what, prefix, metric, goals in TARGETS:
+        for group, goal in goals.items():
+            name = prefix if group == "all" else f"{prefix}_{group}"
+            metrics = report["sets"].get(name, {}).get(group)
+            value = metrics[metric] if metrics else None
+            rows.append(
+                {
+                    "what": what,
+                    "language": group,
+                    "goal": goal,
+                    "value": value,
+                    "met": value is not None and value >= goal,
+                }
+            )
+    return rows
 
 
 def failures(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
@@ -278,6 +377,7 @@ def evaluate(
     cache_dir: Path | None = None,
     copy: bool = True,
     style: CallStyle = "functional",
+    sets: Sequence[str] = tuple(SETS),
 ) -> dict[str, Any]:
     started = time.perf_counter()
     model_path = ensure_model(models_dir, cache_dir)
@@ -292,13 +392,14 @@ def evaluate(
         "ensure_model_s": round(built - started, 2),
         "load_s": round(loaded - built, 2),
         "phrases": "copied" if copy else "any words",
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
         "call_style": style,
         "prompt_tokens": len(model.tokenize(prompt("Trag morgen um 9 den Zahnarzt ein", style))),
         "sets": {},
         "failures": {},
     }
-    for name, file_name in SETS.items():
-        path = data_dir / file_name
+    for name in sets:
+        path = data_dir / SETS[name]
         if not path.is_file():
             LOG.warning("no %s: skipped", path)
             continue
@@ -311,6 +412,8 @@ def evaluate(
             **{language: score(group) for language, group in sorted(by_language.items())},
         }
         report["failures"][name] = failures(outcomes)
+        if any(outcome.record.get("intent") for outcome in outcomes):
+            report.setdefault("other_intents", {})[name] = by_intent(outcomes)
         LOG.info(
             "%s: %d examples, function %.4f, resolved exact %s, median %.0f ms",
             name,
@@ -320,6 +423,8 @@ def evaluate(
             report["sets"][name]["all"]["latency_ms"]["median"],
         )
     model.close()
+    report["confusion_all_sets"] = overall_confusion(report)
+    report["targets"] = targets(report)
     report["peak_rss_mb"] = peak_rss_mb()
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report
@@ -337,13 +442,54 @@ def peak_rss_mb() -> float:
 
 
 def _cpu_count() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f} %"
+
+
+def _confusion_lines(matrix: dict[str, dict[str, int]]) -> list[str]:
+    columns = list(next(iter(matrix.values())))
+    lines = ["| gold \\ predicted | " + " | ".join(columns) + " |"]
+    lines.append("|---" * (len(columns) + 1) + "|")
+    for gold, row in matrix.items():
+        lines.append(f"| {gold} | " + " | ".join(str(row.get(c, 0)) for c in columns) + " |")
+    return lines
+
+
+def _target_lines(report: dict[str, Any]) -> list[str]:
+    rows = report.get("targets") or []
+    if not rows:
+        return []
+    lines = ["## Targets", "", "| target | lang | goal | measured | |", "|---|---|---|---|---|"]
+    for row in rows:
+        mark = "met" if row["met"] else ("-" if row["value"] is None else "**not met**")
+        lines.append(
+            f"| {row['what']} | {row['language']} | {_percent(row['goal'])} | "
+            f"{_percent(row['value'])} | {mark} |"
+        )
+    return [*lines, ""]
+
+
+def _intent_lines(report: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name, table in report.get("other_intents", {}).items():
+        lines += [
+            "",
+            f"## {name}: left alone per MASSIVE intent (worst first)",
+            "",
+            "| intent | n | left alone | read as |",
+            "|---|---|---|---|",
+        ]
+        ordered = sorted(table.items(), key=lambda item: (item[1]["none_left_alone"], item[0]))
+        for intent, row in ordered:
+            read_as = ", ".join(f"{function} {count}" for function, count in row["read_as"].items())
+            lines.append(
+                f"| {intent} | {row['examples']} | {_percent(row['none_left_alone'])} | "
+                f"{read_as or '-'} |"
+            )
+    return lines
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -352,7 +498,9 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"Written by `python -m training.evaluate` through the runtime path (`ensure_model`, "
         f"`LlamaCallModel`, `parse_call`, `resolve_call`); {report['machine']}, "
-        f"{report['threads']} threads; peak RSS {report['peak_rss_mb']} MB; model build "
+        f"{report['threads']} threads (OpenMP wait policy "
+        f"{report.get('omp_wait_policy', 'default')}); peak RSS {report['peak_rss_mb']} MB; "
+        f"model build "
         f"{report['ensure_model_s']} s, load {report['load_s']} s. Phrases: "
         + (
             "any words (`--any-words`)."
@@ -360,15 +508,24 @@ def markdown(report: dict[str, Any]) -> str:
             else "copied (the grammar admits only runs of the utterance's words)."
         ),
         "",
-        "| set | lang | n | function | valid | phrases exact | resolved exact | "
-        "matches expected | title F1 | median ms | p90 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        *_target_lines(report),
+        "Sets: `heldout` (held-out templates, ours), `massive_dev_<lang>` (MASSIVE's calendar dev "
+        "rows), `massive_other_dev_<lang>` (MASSIVE's other-intent dev rows, all `none`). "
+        "*none left alone*: of the records that are not calendar requests, the share the model "
+        "answered with `none`; *calendar as none*: of the calendar requests, the share it "
+        "refused.",
+        "",
+        "| set | lang | n | function | none left alone | calendar as none | valid | "
+        "phrases exact | resolved exact | matches expected | title F1 | median ms | p90 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, groups in report["sets"].items():
         for group, metrics in groups.items():
             lines.append(
                 f"| {name} | {group} | {metrics['examples']} | "
                 f"{_percent(metrics['function_accuracy'])} | "
+                f"{_percent(metrics.get('none_left_alone'))} | "
+                f"{_percent(metrics.get('calendar_read_as_none'))} | "
                 f"{_percent(metrics['structurally_valid'])} | "
                 f"{_percent(metrics['call_phrases_exact'])} | "
                 f"{_percent(metrics['resolved_call_exact'])} | "
@@ -376,18 +533,22 @@ def markdown(report: dict[str, Any]) -> str:
                 f"{_percent(metrics['title_overlap_f1'])} | "
                 f"{metrics['latency_ms']['median']} | {metrics['latency_ms']['p90']} |"
             )
+    overall = report.get("confusion_all_sets")
+    if overall:
+        lines += ["", "## Confusion over all sets (rows: gold, columns: predicted)"]
+        for group, matrix in overall.items():
+            lines += ["", f"{group}:", "", *_confusion_lines(matrix)]
+    lines += _intent_lines(report)
     for name, groups in report["sets"].items():
         metrics = groups["all"]
         lines += ["", f"## {name}", "", "Confusion (rows: gold, columns: predicted):", ""]
-        columns = list(next(iter(metrics["confusion"].values())))
-        lines.append("| gold \\ predicted | " + " | ".join(columns) + " |")
-        lines.append("|---" * (len(columns) + 1) + "|")
-        for gold, row in metrics["confusion"].items():
-            lines.append(f"| {gold} | " + " | ".join(str(row[c]) for c in columns) + " |")
-        lines += ["", "Argument phrases exact:", ""]
-        lines += [
-            f"- {key}: {_percent(value)}" for key, value in metrics["argument_phrase_exact"].items()
-        ]
+        lines += _confusion_lines(metrics["confusion"])
+        if metrics["argument_phrase_exact"]:
+            lines += ["", "Argument phrases exact:", ""]
+            lines += [
+                f"- {key}: {_percent(value)}"
+                for key, value in metrics["argument_phrase_exact"].items()
+            ]
         latency = metrics["latency_ms"]
         lines += [
             "",
@@ -417,6 +578,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--limit", type=int, default=None, help="examples per set (0: all)")
+    parser.add_argument(
+        "--sets",
+        default=",".join(SETS),
+        help=f"comma-separated sets to evaluate (default: all of {', '.join(SETS)})",
+    )
     parser.add_argument("--report-dir", type=Path, default=None)
     parser.add_argument(
         "--any-words",
@@ -424,6 +590,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="let phrases be any words (the grammar without the copy constraint), to compare",
     )
     arguments = parser.parse_args(argv)
+    sets = [name.strip() for name in arguments.sets.split(",") if name.strip()]
+    unknown = sorted(set(sets) - set(SETS))
+    if unknown:
+        parser.error(f"unknown sets {unknown}; known: {', '.join(SETS)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = load_config(arguments.config)
     models_dir = arguments.models_dir or config.models_dir
@@ -436,6 +606,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         cache_dir=arguments.cache_dir,
         copy=not arguments.any_words,
         style=config.model.call_style,
+        sets=sets,
     )
     report_dir = arguments.report_dir or models_dir
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -218,7 +218,7 @@ def run_preference(config: Config, adapter_dir: Path, sft_models_dir: Path) -> P
         for pair in pairs:
             out.write(json.dumps(asdict(pair), ensure_ascii=False) + "\n")
 
-    model, tokenizer = load_base(base_gguf_path(config.work_dir))
+    model, tokenizer = load_base(base_gguf_path(config.work_dir), config.model.embedding_type)
     peft_model = PeftModel.from_pretrained(model, adapter_dir, is_trainable=True)
     encoded = [encode_pair(tokenizer, pair) for pair in pairs]
     limit = config.train.max_sequence_tokens

@@ -37,6 +37,9 @@ class LoraSettings:
     call_style: CallStyle = "functional"
     """"described" trains the baseline of the comparison: function names, with every function
     described in the prompt, instead of functional tokens."""
+    embedding_type: str = ""
+    """Train against the embedding (the tied output head) requantized to this GGML type, as
+    the app runs it ("Q4_0", `app.nlu.model_store.EMBEDDING_TYPE`); "": the base's own."""
 
 
 @dataclass(frozen=True)
@@ -83,17 +86,22 @@ class Config:
     model: LoraSettings
     train: TrainSettings
     evaluate: dict[str, int] = field(default_factory=dict)
+    data_options: dict[str, float] = field(default_factory=dict)
+    """The other `[data]` settings, each passed as `python -m training.data --<name>`."""
     preference: PreferenceSettings = field(default_factory=PreferenceSettings)
 
 
 def load_config(path: Path = DEFAULT_CONFIG) -> Config:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     paths = raw["paths"]
+    data = dict(raw.get("data", {}))
+    train_size = int(data.pop("train_size", 6000))
     model = dict(raw["model"])
     model["target_modules"] = tuple(model["target_modules"])
     return Config(
         seed=int(raw["seed"]),
-        train_size=int(raw.get("data", {}).get("train_size", 6000)),
+        train_size=train_size,
+        data_options={name: float(value) for name, value in data.items()},
         data_dir=ROOT / paths["data_dir"],
         work_dir=ROOT / paths["work_dir"],
         models_dir=ROOT / paths["models_dir"],
@@ -102,6 +110,15 @@ def load_config(path: Path = DEFAULT_CONFIG) -> Config:
         evaluate={key: int(value) for key, value in raw.get("evaluate", {}).items()},
         preference=PreferenceSettings(**raw.get("preference", {})),
     )
+
+
+def data_arguments(options: dict[str, float]) -> list[str]:
+    """`{"other_share": 0.25}` → `["--other-share", "0.25"]` (whole numbers without ".0")."""
+    arguments = []
+    for name, value in options.items():
+        said = str(int(value)) if float(value).is_integer() else str(value)
+        arguments += [f"--{name.replace('_', '-')}", said]
+    return arguments
 
 
 def _phase(name: str, timings: dict[str, float], started: float) -> None:
@@ -135,6 +152,7 @@ def run(
             str(config.seed),
             "--train-size",
             str(config.train_size),
+            *data_arguments(config.data_options),
         ],
         check=True,
         cwd=ROOT,

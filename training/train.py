@@ -389,15 +389,41 @@ def train_model(
     return optimize(model, batches, loss_of, settings, examples=len(encoded))
 
 
-def load_base(base_gguf: Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """The pinned base model, dequantized from its GGUF by transformers."""
+def load_base(
+    base_gguf: Path, embedding_type: str = ""
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """The pinned base model, dequantized from its GGUF by transformers; with an
+    `embedding_type`, its embedding as the app's model store requantizes it."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(base_gguf.parent, gguf_file=base_gguf.name)
     model = AutoModelForCausalLM.from_pretrained(
         base_gguf.parent, gguf_file=base_gguf.name, dtype=torch.float32
     )
+    if embedding_type:
+        requantize_embedding(model, embedding_type)
     return model, tokenizer
+
+
+EMBEDDING_ROWS_PER_SLICE = 16384
+
+
+def requantize_embedding(model: PreTrainedModel, embedding_type: str) -> None:
+    """Replace the embedding's weights by their round trip through `embedding_type` ("Q4_0"),
+    in place. The app's model store writes the embedding, which Gemma ties to the output head,
+    in that type (`app.nlu.model_store.EMBEDDING_TYPE`): the adapter then learns against the
+    head the app runs. The functional-token rows are trained on top and quantized at build."""
+    import gguf
+
+    kind = gguf.GGMLQuantizationType[embedding_type]
+    weight = model.get_input_embeddings().weight
+    with torch.no_grad():
+        for first in range(0, weight.shape[0], EMBEDDING_ROWS_PER_SLICE):
+            rows = weight[first : first + EMBEDDING_ROWS_PER_SLICE]
+            round_trip = gguf.quants.dequantize(
+                gguf.quants.quantize(rows.detach().float().cpu().numpy(), kind), kind
+            )
+            rows.copy_(torch.from_numpy(round_trip).to(rows.dtype))
 
 
 def base_gguf_path(work_dir: Path) -> Path:
@@ -412,8 +438,12 @@ def run_training(config: Config, *, max_examples: int | None = None) -> Path:
     seed_everything(config.seed)
     config.work_dir.mkdir(parents=True, exist_ok=True)
     loaded = time.perf_counter()
-    model, tokenizer = load_base(base_gguf_path(config.work_dir))
-    LOG.info("base model loaded in %.0f s", time.perf_counter() - loaded)
+    model, tokenizer = load_base(base_gguf_path(config.work_dir), config.model.embedding_type)
+    LOG.info(
+        "base model loaded in %.0f s (embedding: %s)",
+        time.perf_counter() - loaded,
+        config.model.embedding_type or "as in the base",
+    )
     style = config.model.call_style
     examples = read_examples(config.data_dir / "train.jsonl", style)
     limit = settings.max_examples if max_examples is None else max_examples

@@ -9,6 +9,8 @@ Policies (documented in the README too):
 - list_events: no range said means today.
 - A phrase that was said but cannot be read (a date phrase that is no date) is missing, so the
   assistant asks rather than guesses.
+- A clock span copied as the time ("von 10 bis 12 Uhr", "from 2 to 4 pm") gives the start time
+  and, when no length is said, the length (120 minutes).
 - A title that only names the kind of thing ("the appointment", "den Termin"; the words are in
   `locales/<lang>/language.toml`) is no title.
 """
@@ -29,6 +31,7 @@ from app.temporal import (
     resolve_range,
     resolve_time,
     resolve_time_offset,
+    resolve_time_span,
 )
 
 ArgumentValue = str | date | time | int | None
@@ -146,7 +149,12 @@ def _resolve_parameter(
         case "duration":
             start = resolved_so_far.get("time")
             start_time = start if isinstance(start, time) else None
-            minutes = resolve_duration(phrase, language, start_time) if phrase else None
+            if phrase:
+                minutes = resolve_duration(phrase, language, start_time)
+            else:
+                # "von 10 bis 12 Uhr" copied as the time says the length too.
+                clock = phrases.get("time")
+                minutes = resolve_time_span(clock, language) if clock and start_time else None
             return {f"{name}_minutes": minutes}
         case "range":
             span: DateRange | None = resolve_range(phrase, language, now) if phrase else None

@@ -46,6 +46,8 @@ Policies (each has a test in `tests/temporal/test_policies.py`):
 | "von Freitag bis Montag" | inclusive; an end weekday before the start -> a week on |
 | "nächste Woche" as a date | None (a span is not a day) |
 | "in zwei Stunden", "in an hour" | no time and no length: `resolve_time_offset` gives minutes |
+| "von 10 bis 12 Uhr", "from 2 to 4 pm" | as a time: the start (10:00, 14:00); as a length, or |
+| | through `resolve_time_span`: the minutes between (120) |
 """
 
 from __future__ import annotations
@@ -54,7 +56,11 @@ from datetime import date, datetime, time
 
 from app.temporal.clock import resolve_time_phrase
 from app.temporal.dates import resolve_date_phrase
-from app.temporal.durations import resolve_duration_phrase, resolve_offset_phrase
+from app.temporal.durations import (
+    resolve_duration_phrase,
+    resolve_offset_phrase,
+    resolve_span_phrase,
+)
 from app.temporal.ranges import DateRange, resolve_range_phrase
 
 __all__ = [
@@ -64,6 +70,7 @@ __all__ = [
     "resolve_range",
     "resolve_time",
     "resolve_time_offset",
+    "resolve_time_span",
 ]
 
 
@@ -92,3 +99,9 @@ def resolve_time_offset(phrase: str, language: str) -> int | None:
     """Minutes from now for a start said relative to now ("in zwei Stunden", "in ten minutes");
     None for anything else (days and weeks ahead are `resolve_date`'s)."""
     return resolve_offset_phrase(phrase, language)
+
+
+def resolve_time_span(phrase: str, language: str) -> int | None:
+    """Minutes between the two clock times of a span said as the time ("von 10 bis 12 Uhr",
+    "from 2 to 4 pm": 120); None for one clock time or anything else."""
+    return resolve_span_phrase(phrase, language)

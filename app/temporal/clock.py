@@ -54,7 +54,8 @@ _MERIDIEM = _pattern(_H + r"(?:(?: (?:_and )?|\.)(\d{2}))? (?:_am|_pm)")
 _HOUR_CLOCK = _pattern(_H + r"\.? " + _CLOCK)
 _HOUR_WITH_PART = _pattern(_H + r"(?: (\d{2}))? _part_\w+")
 _AT_HOUR = re.compile(r"(?<!\S)(?:_at|_from) " + _HOUR + r"\.?(?: (\d{2}))?(?!\S)")
-_WHOLE = re.compile(r"(?:_at )?" + _H + r"(?:[ .](\d{2}))?")  # the phrase is just a clock time
+_WHOLE = re.compile(r"(?:_at )?" + _H + r"(?:[ .](\d{2}))?\.?")
+"""The phrase is just a clock time; a final full stop is the sentence's ("um 11.", "at 1.")."""
 _PART = re.compile(r"(?<!\S)_part_(\w+)")
 _MERIDIEM_CUE = re.compile(r"(?<!\S)_(am|pm)(?!\S)")
 

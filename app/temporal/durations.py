@@ -110,13 +110,21 @@ def _between(start: time, end: SaidClock, end_cue: str | None) -> int | None:
     return min(lengths) if lengths else None
 
 
+def canonical_span_minutes(text: str, language: str) -> int | None:
+    """The length of a clock span ("_from 10 _to 12 _oclock"); None for anything else."""
+    span = clock_span(text, language)
+    if span is None:
+        return None
+    start_time = decide(span.start, span.start_cue)
+    return _between(start_time, span.end, span.end_cue) if start_time is not None else None
+
+
 def resolve_canonical_duration(text: str, language: str, start: time | None) -> int | None:
     tokens = text.split()
     if "_allday" in tokens:
         return ALL_DAY_MINUTES
-    if span := clock_span(text, language):
-        start_time = decide(span.start, span.start_cue)
-        return _between(start_time, span.end, span.end_cue) if start_time is not None else None
+    if clock_span(text, language):
+        return canonical_span_minutes(text, language)
     if until := _UNTIL.search(text):
         end = said_clock(until[1], language)
         if end is None:  # "until noon", "bis Mitternacht"
@@ -156,3 +164,7 @@ def resolve_offset_phrase(phrase: str, language: str) -> int | None:
 
 def resolve_duration_phrase(phrase: str, language: str, start: time | None = None) -> int | None:
     return resolve_canonical_duration(canonical(phrase, language), language, start)
+
+
+def resolve_span_phrase(phrase: str, language: str) -> int | None:
+    return canonical_span_minutes(canonical(phrase, language), language)

@@ -98,6 +98,36 @@ def test_an_end_time_gives_the_duration():
     assert call.arguments["duration_minutes"] == 120
 
 
+@pytest.mark.parametrize(
+    ("language", "date_phrase", "time_phrase", "duration_phrase", "start", "minutes"),
+    [
+        ("de", "morgen", "von 10 bis 12 Uhr", None, "10:00", 120),
+        ("de", "am Freitag", "zwischen 14 und 16:30 Uhr", None, "14:00", 150),
+        ("de", "heute Abend", "von 8 bis 10", None, "20:00", 120),
+        ("de", "morgen", "von 10 bis 12 Uhr", "eine Stunde", "10:00", 60),
+        ("de", "morgen", "11.", None, "11:00", 60),
+        ("en", "tomorrow", "from 2 to 4 pm", None, "14:00", 120),
+        ("en", "on Monday", "10 am to 2 pm", None, "10:00", 240),
+        ("en", "tomorrow", "from 2 to 4 pm", "from 2 to 4 pm", "14:00", 120),
+        ("en", "on Thursday", "1.", None, "13:00", 60),
+    ],
+)
+def test_a_clock_span_as_the_time_gives_the_start_and_the_length(
+    language, date_phrase, time_phrase, duration_phrase, start, minutes
+):
+    call = resolved(
+        "create_event",
+        language,
+        title="Workshop",
+        date=date_phrase,
+        time=time_phrase,
+        duration=duration_phrase,
+    )
+    assert call.arguments_json()["time"] == start
+    assert call.arguments_json()["duration_minutes"] == minutes
+    assert call.missing == ()
+
+
 def test_delete_needs_a_title_or_a_day():
     assert resolved("delete_event", "en").missing == ("title",)
     assert resolved("delete_event", "en", date="tomorrow").missing == ()

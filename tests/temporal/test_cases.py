@@ -10,11 +10,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.temporal import DateRange, resolve_date, resolve_duration, resolve_range, resolve_time
+from app.temporal import (
+    DateRange,
+    resolve_date,
+    resolve_duration,
+    resolve_range,
+    resolve_time,
+    resolve_time_span,
+)
 
 HERE = Path(__file__).resolve().parent
 ZONE = ZoneInfo("Europe/Berlin")
-KINDS = ("dates", "times", "durations", "ranges")
+KINDS = ("dates", "times", "durations", "ranges", "spans")
 
 
 def load_cases() -> list[Any]:
@@ -43,7 +50,7 @@ def expected_value(kind: str, expected: Any) -> Any:
         return date.fromisoformat(expected)
     if kind == "times":
         return time.fromisoformat(expected)
-    if kind == "durations":
+    if kind in ("durations", "spans"):
         return expected
     start, end = expected.split("..")
     return DateRange(date.fromisoformat(start), date.fromisoformat(end))
@@ -58,6 +65,8 @@ def resolve(language: str, kind: str, case: dict[str, Any], now: datetime) -> An
     if kind == "durations":
         start = time.fromisoformat(case["start"]) if "start" in case else None
         return resolve_duration(phrase, language, start)
+    if kind == "spans":
+        return resolve_time_span(phrase, language)
     return resolve_range(phrase, language, now)
 
 

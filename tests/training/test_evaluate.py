@@ -6,7 +6,15 @@ from typing import Any
 
 from app.nlu.call_format import prompt, render
 from app.nlu.llama_model import Completion
-from training.evaluate import failures, markdown, run_model, score
+from training.evaluate import (
+    by_intent,
+    failures,
+    markdown,
+    overall_confusion,
+    run_model,
+    score,
+    targets,
+)
 
 
 def record(
@@ -159,5 +167,115 @@ def test_the_markdown_report_has_the_table_and_the_failures() -> None:
         "failures": {"heldout": failures(outcomes)},
     }
     text = markdown(report)
-    assert "| heldout | all | 1 | 100.0 % | 100.0 % | 0.0 % | 0.0 % |" in text
+    assert "| heldout | all | 1 | 100.0 % | - | 0.0 % | 100.0 % | 0.0 % | 0.0 % |" in text
     assert "1 calls differ" in text and "Arzt" in text
+
+
+def other_intent(text: str, intent: str, language: str = "en") -> dict[str, Any]:
+    made = record(text, "none", {}, expected={}, language=language)
+    made["intent"] = intent
+    return made
+
+
+ALARM = other_intent("wake me up at seven", "alarm_set")
+MUSIC = other_intent("play let me love you by ariana grande", "play_music")
+DATE = other_intent("tell me today's date", "datetime_query")
+
+
+def test_out_of_domain_rejection_and_calendar_refusals_are_scored() -> None:
+    records = [ALARM, MUSIC, DATE, LIST, DENTIST]
+    answers = {
+        ALARM["text"]: "<unused4>()<unused0>",
+        MUSIC["text"]: '<unused1>(" let me love you","","","")<unused0>',
+        DATE["text"]: '<unused3>(" today")<unused0>',
+        LIST["text"]: "<unused4>()<unused0>",
+        DENTIST["text"]: DENTIST["completion"],
+    }
+    outcomes, _ = outcomes_for(answers, records)
+    metrics = score(outcomes)
+    assert metrics["none_left_alone"] == round(1 / 3, 4)
+    assert metrics["calendar_read_as_none"] == 0.5
+    table = by_intent(outcomes)
+    assert set(table) == {"alarm_set", "play_music", "datetime_query"}
+    assert table["alarm_set"]["none_left_alone"] == 1.0
+    assert table["play_music"] == {
+        "examples": 1,
+        "none_left_alone": 0.0,
+        "read_as": {"create_event": 1},
+    }
+    assert table["datetime_query"]["read_as"] == {"list_events": 1}
+
+
+def report_of(sets: dict[str, list[dict[str, Any]]], answers: dict[str, str]) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "machine": "x86_64, 2 CPUs",
+        "threads": 2,
+        "peak_rss_mb": 400.0,
+        "ensure_model_s": 0.5,
+        "load_s": 0.7,
+        "phrases": "copied",
+        "sets": {},
+        "failures": {},
+    }
+    for name, records in sets.items():
+        outcomes, _ = outcomes_for(answers, records)
+        groups: dict[str, list[Any]] = {}
+        for outcome in outcomes:
+            groups.setdefault(outcome.record["language"], []).append(outcome)
+        report["sets"][name] = {"all": score(outcomes)} | {
+            language: score(group) for language, group in groups.items()
+        }
+        report["failures"][name] = failures(outcomes)
+        if any(r.get("intent") for r in records):
+            report.setdefault("other_intents", {})[name] = by_intent(outcomes)
+    report["confusion_all_sets"] = overall_confusion(report)
+    report["targets"] = targets(report)
+    return report
+
+
+def test_the_confusion_over_all_sets_adds_up_every_set_and_language() -> None:
+    answers = {r["text"]: r["completion"] for r in (DENTIST, LIST, WEATHER, MASSIVE)}
+    answers[ALARM["text"]] = '<unused1>(" wake me up","","","")<unused0>'
+    report = report_of(
+        {"heldout": [DENTIST, LIST, WEATHER], "massive_other_dev_en": [ALARM, MASSIVE]}, answers
+    )
+    overall = report["confusion_all_sets"]
+    assert set(overall) == {"all", "de", "en"}
+    assert sum(sum(row.values()) for row in overall["all"].values()) == 5
+    assert overall["all"]["none"] == {
+        "create_event": 1,
+        "delete_event": 0,
+        "list_events": 0,
+        "none": 1,
+        "invalid": 0,
+    }
+    assert overall["en"]["create_event"]["create_event"] == 1
+    assert overall["de"]["list_events"]["list_events"] == 1
+
+
+def test_targets_are_checked_per_language_where_the_set_was_run() -> None:
+    answers = {ALARM["text"]: "<unused4>()<unused0>", MUSIC["text"]: "<unused4>()<unused0>"}
+    german = other_intent("weck mich um sieben", "alarm_set", "de")
+    answers[german["text"]] = '<unused1>(" weck mich","","","")<unused0>'
+    report = report_of(
+        {"massive_other_dev_en": [ALARM, MUSIC], "massive_other_dev_de": [german]}, answers
+    )
+    rows = {(row["what"], row["language"]): row for row in report["targets"]}
+    left_alone = "MASSIVE other intents left alone (none)"
+    assert rows[left_alone, "en"]["value"] == 1.0 and rows[left_alone, "en"]["met"]
+    assert rows[left_alone, "de"]["value"] == 0.0 and not rows[left_alone, "de"]["met"]
+    assert rows["held-out templates: right function", "all"]["value"] is None
+    text = markdown(report)
+    assert "## Targets" in text and "**not met**" in text
+    assert "| alarm_set | 1 | 0.0 % | create_event 1 |" in text
+    assert "## Confusion over all sets" in text
+
+
+def test_an_unknown_set_is_a_usage_error() -> None:
+    import pytest
+
+    from training.evaluate import main
+
+    with pytest.raises(SystemExit) as raised:
+        main(["--sets", "heldout,massive_test_de"])
+    assert raised.value.code == 2

@@ -82,9 +82,8 @@ def test_composed_titles_are_not_dates_or_times(language: str) -> None:
 
 def test_german_composed_titles_carry_the_heads_gender() -> None:
     vocab = vocabulary("de")
-    heads = sorted(
-        vocab.title_parts.heads + vocab.title_parts.occasions, key=lambda h: -len(h.text)
-    )
+    parts = vocab.title_parts
+    heads = sorted(parts.heads + parts.occasions + parts.kinds, key=lambda h: -len(h.text))
     pool = TitlePool((), vocab.title_parts, composed_share=1.0)
     rng = random.Random(5)
     for _ in range(500):
@@ -129,12 +128,12 @@ def test_heldout_parts_never_in_training_records(built: Path) -> None:
     records = [json.loads(line) for line in (built / "train.jsonl").open(encoding="utf-8")]
     checked = 0
     for record in records:
-        if record["source"] == "massive":
-            continue
+        if record["source"] in ("massive", "massive_other"):
+            continue  # people's own words
         said = record.get("spoken_text", record["text"])
         assert not split.heldout_title_in(record["language"], said), record
         checked += 1
-    assert checked > 900
+    assert checked > 500
     heldout = [json.loads(line) for line in (built / "heldout.jsonl").open(encoding="utf-8")]
     titles = [r for r in heldout if (r["phrases"] or {}).get("title")]
     assert titles

@@ -129,3 +129,20 @@ def test_the_time_budget_cuts_the_planned_steps(tokenizer) -> None:
         pad_id=tokenizer.pad_token_id,
     )
     assert report.steps == 2 < report.planned_steps
+
+
+def test_the_embedding_can_be_trained_as_the_app_quantizes_it(tokenizer) -> None:
+    import gguf
+    import numpy as np
+
+    from training.train import requantize_embedding
+
+    model = tiny_model(len(tokenizer))
+    before = model.get_input_embeddings().weight.detach().clone()
+    requantize_embedding(model, "Q4_0")
+    after = model.get_input_embeddings().weight.detach()
+    kind = gguf.GGMLQuantizationType.Q4_0
+    expected = gguf.quants.dequantize(gguf.quants.quantize(before.numpy(), kind), kind)
+    assert np.array_equal(after.numpy(), expected)
+    assert not torch.equal(before, after)
+    assert torch.equal(model.get_output_embeddings().weight.detach(), after)

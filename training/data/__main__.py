@@ -12,17 +12,39 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from training.data.generate import FUNCTION_SHARES, split_templates, template_records
-from training.data.massive import massive_dir, massive_records
+from training.data.generate import (
+    FUNCTION_SHARES,
+    normalized,
+    split_templates,
+    template_records,
+)
+from training.data.massive import (
+    CALENDAR_FILE,
+    LOCALES,
+    OTHER_FILE,
+    massive_dir,
+    massive_records,
+    other_intent_records,
+    read_rows,
+)
 from training.data.verify import Verifier
 from training.data.vocabulary import LANGUAGES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ASR_FILE = Path(__file__).resolve().parent / "asr_records.jsonl"
-NONE_SHARE = 0.26
+NONE_SHARE = 0.09
+"""Share of train.jsonl from the out-of-domain templates (near misses, the app's own words)."""
+OTHER_SHARE = 0.30
+"""Share of train.jsonl from MASSIVE's other intents (`none`), split between the languages in
+proportion to their rows."""
+MASSIVE_SHARE = 0.25
+"""At most this share of train.jsonl from MASSIVE's calendar rows (repeats included)."""
+MASSIVE_REPEAT = 2
+"""Each MASSIVE calendar training row is in train.jsonl this many times: they are the only
+calendar requests written by people, and few."""
 ASR_SHARE = 0.05
 """At most this share of train.jsonl from the committed ASR records."""
-HELDOUT_COUNTS = {"create_event": 90, "delete_event": 55, "list_events": 55, "none": 60}
+HELDOUT_COUNTS = {"create_event": 110, "delete_event": 55, "list_events": 55, "none": 60}
 
 
 def shared_dir() -> Path:
@@ -50,26 +72,128 @@ def _split_counts(total: int, shares: dict[str, float]) -> dict[str, int]:
     return counts
 
 
+def dev_texts(massive_path: Path) -> frozenset[str]:
+    """Every MASSIVE dev text (calendar and other intents, both languages), normalized."""
+    texts: set[str] = set()
+    for locale in LOCALES.values():
+        for pattern in (CALENDAR_FILE, OTHER_FILE):
+            path = massive_path / pattern.format(locale=locale, partition="dev")
+            if path.exists():
+                texts |= {normalized(row["utt"]) for row in read_rows(path)}
+    return frozenset(texts)
+
+
+def _massive_calendar_train(
+    massive_path: Path,
+    seed: int,
+    cap: int,
+    repeat: int,
+    counts: Counter[str],
+    skip_texts: frozenset[str],
+) -> list[dict[str, Any]]:
+    """Both languages' MASSIVE calendar train rows, each `repeat` times, at most `cap` in all
+    (half per language)."""
+    records: list[dict[str, Any]] = []
+    for language, locale in LOCALES.items():
+        path = massive_path / CALENDAR_FILE.format(locale=locale, partition="train")
+        if not path.exists():
+            continue
+        rows = massive_records(
+            path,
+            language,
+            f"massive-{language}-train",
+            seed,
+            counts,
+            for_training=True,
+            skip_texts=skip_texts,
+        )
+        random.Random(seed).shuffle(rows)
+        rows = rows[: cap // 2 // repeat]
+        records += rows
+        records += [
+            record | {"id": f"{record['id']}-repeat{copy}"}
+            for copy in range(2, repeat + 1)
+            for record in rows
+        ]
+    return records
+
+
+def _other_intents_train(
+    massive_path: Path, seed: int, total: int, counts: Counter[str], skip_texts: frozenset[str]
+) -> list[dict[str, Any]]:
+    """`total` other-intent rows, split between the languages in proportion to their rows (the
+    same share of each)."""
+    paths = {
+        language: path
+        for language, locale in sorted(LOCALES.items())
+        if (path := massive_path / OTHER_FILE.format(locale=locale, partition="train")).exists()
+    }
+    available = {language: len(read_rows(path)) for language, path in paths.items()}
+    records: list[dict[str, Any]] = []
+    left = total
+    for index, (language, path) in enumerate(paths.items()):
+        share = (
+            left
+            if index == len(paths) - 1
+            else round(total * available[language] / sum(available.values()))
+        )
+        left -= share
+        records += other_intent_records(
+            path,
+            language,
+            f"massive-other-{language}-train",
+            seed,
+            counts,
+            total=share,
+            skip_texts=skip_texts,
+        )
+    return records
+
+
+def _write_dev_sets(out: Path, massive_path: Path, seed: int, counts: Counter[str]) -> None:
+    for language, locale in LOCALES.items():
+        path = massive_path / CALENDAR_FILE.format(locale=locale, partition="dev")
+        if path.exists():
+            write_jsonl(
+                out / f"massive_dev_{language}.jsonl",
+                massive_records(path, language, f"massive-{language}-dev", seed, counts),
+            )
+        path = massive_path / OTHER_FILE.format(locale=locale, partition="dev")
+        if path.exists():
+            write_jsonl(
+                out / f"massive_other_dev_{language}.jsonl",
+                other_intent_records(path, language, f"massive-other-{language}-dev", seed, counts),
+            )
+
+
 def build(
-    out: Path, seed: int, train_size: int, massive_share: float, verify: bool
+    out: Path,
+    seed: int,
+    train_size: int,
+    massive_share: float,
+    verify: bool,
+    *,
+    other_share: float = OTHER_SHARE,
+    massive_repeat: int = MASSIVE_REPEAT,
 ) -> dict[str, Any]:
     started = time.perf_counter()
     split = split_templates(seed)
     verifier = Verifier(enabled=verify)
-    massive_counts: Counter[str] = Counter()
     massive_path = massive_dir(shared_dir())
-    massive_train: list[dict[str, Any]] = []
-    if (massive_path / "en-US.train.jsonl").exists():
-        massive_train = massive_records(
-            massive_path / "en-US.train.jsonl",
-            "en",
-            "massive-en-train",
-            seed,
-            massive_counts,
-            for_training=True,
-        )
-        random.Random(seed).shuffle(massive_train)
-        massive_train = massive_train[: int(train_size * massive_share)]
+    in_dev = dev_texts(massive_path)
+    massive_counts: Counter[str] = Counter()
+    massive_train = _massive_calendar_train(
+        massive_path,
+        seed,
+        int(train_size * massive_share),
+        massive_repeat,
+        massive_counts,
+        in_dev,
+    )
+    other_counts: Counter[str] = Counter()
+    other_train = _other_intents_train(
+        massive_path, seed, round(train_size * other_share), other_counts, in_dev
+    )
     heldout_ids = {t.id for group in split.heldout.values() for t in group}
     asr_all = read_asr_records()
     asr = [
@@ -77,15 +201,21 @@ def build(
         for record in asr_all
         if record["template"] not in heldout_ids
         and not split.heldout_title_in(record["language"], record["spoken_text"])
+        and normalized(record["text"]) not in in_dev
     ]
     random.Random(seed).shuffle(asr)
     asr = asr[: int(train_size * ASR_SHARE)]
     none_total = round(train_size * NONE_SHARE)
-    calendar_total = max(0, train_size - none_total - len(massive_train) - len(asr))
-    english_calendar_elsewhere = len(massive_train) + sum(
-        1 for record in asr if record["language"] == "en" and record["function"] != "none"
+    calendar_total = max(
+        0, train_size - none_total - len(massive_train) - len(other_train) - len(asr)
     )
-    german_calendar = min(calendar_total, (calendar_total + english_calendar_elsewhere) // 2)
+    calendar_elsewhere = Counter(
+        record["language"] for record in massive_train + asr if record["function"] != "none"
+    )
+    german_calendar = min(
+        calendar_total,
+        max(0, (calendar_total + calendar_elsewhere.total()) // 2 - calendar_elsewhere["de"]),
+    )
     counts: dict[tuple[str, str], int] = {}
     for language, total in (("de", german_calendar), ("en", calendar_total - german_calendar)):
         for function, count in _split_counts(total, FUNCTION_SHARES).items():
@@ -94,7 +224,7 @@ def build(
     counts["en", "none"] = none_total - none_total // 2
 
     rng = random.Random(seed)
-    seen: set[str] = {record["text"] for record in massive_train + asr}
+    seen: set[str] = {record["text"] for record in massive_train + other_train + asr}
     train = template_records(
         counts=counts,
         pool=split.train,
@@ -103,8 +233,9 @@ def build(
         verifier=verifier,
         id_prefix="train",
         seen_texts=seen,
+        forbidden=in_dev,
     )
-    train += massive_train + asr
+    train += massive_train + other_train + asr
     rng.shuffle(train)
 
     heldout_counts = {
@@ -125,25 +256,34 @@ def build(
     write_jsonl(out / "train.jsonl", train)
     write_jsonl(out / "heldout.jsonl", heldout)
     dev_counts: Counter[str] = Counter()
-    for locale, language in (("en-US", "en"), ("de-DE", "de")):
-        path = massive_path / f"{locale}.dev.jsonl"
-        if path.exists():
-            write_jsonl(
-                out / f"massive_dev_{language}.jsonl",
-                massive_records(path, language, f"massive-{language}-dev", seed, dev_counts),
-            )
+    _write_dev_sets(out, massive_path, seed, dev_counts)
     summary = {
         "seed": seed,
-        "train": dict(Counter(f"{r['source']}:{r['language']}:{r['function']}" for r in train)),
+        "train": dict(
+            sorted(Counter(f"{r['source']}:{r['language']}:{r['function']}" for r in train).items())
+        ),
         "train_total": len(train),
         "none_share": round(sum(r["function"] == "none" for r in train) / max(1, len(train)), 3),
+        "shares": {
+            "none_templates": NONE_SHARE,
+            "massive_other_intents": other_share,
+            "massive_calendar_at_most": massive_share,
+            "massive_calendar_repeat": massive_repeat,
+            "asr_at_most": ASR_SHARE,
+        },
+        "train_other_intents": dict(sorted(other_counts.items())),
         "heldout_total": len(heldout),
+        "heldout": dict(
+            sorted(Counter(f"{r['language']}:{r['function']}" for r in heldout).items())
+        ),
         "heldout_templates": sum(len(group) for group in split.heldout.values()),
         "train_templates": sum(len(group) for group in split.train.values()),
-        "massive_train_conversion": dict(massive_counts),
-        "massive_dev_conversion": dict(dev_counts),
+        "dev_texts": len(in_dev),
+        "massive_train_conversion": dict(sorted(massive_counts.items())),
+        "massive_dev_conversion": dict(sorted(dev_counts.items())),
         "asr_records": len(asr),
-        "asr_records_dropped_heldout_template_or_title": len(asr_all) - len(asr),
+        "asr_records_dropped_heldout_template_title_or_dev": len(asr_all)
+        - len([r for r in asr_all if r in asr]),
         "verification": {"resolver_available": verifier.available} | verifier.stats.as_json(),
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -161,8 +301,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--massive-share",
         type=float,
-        default=0.2,
-        help="at most this share of train.jsonl from MASSIVE en-US train (default 0.2)",
+        default=MASSIVE_SHARE,
+        help="at most this share of train.jsonl from MASSIVE's calendar train rows, repeats "
+        f"included (default {MASSIVE_SHARE})",
+    )
+    parser.add_argument(
+        "--other-share",
+        type=float,
+        default=OTHER_SHARE,
+        help=f"share of train.jsonl from MASSIVE's other intents as none (default {OTHER_SHARE})",
+    )
+    parser.add_argument(
+        "--massive-repeat",
+        type=int,
+        default=MASSIVE_REPEAT,
+        help=f"times each MASSIVE calendar row is trained on per epoch (default {MASSIVE_REPEAT})",
     )
     parser.add_argument(
         "--no-verify",
@@ -176,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         arguments.train_size,
         arguments.massive_share,
         not arguments.no_verify,
+        other_share=arguments.other_share,
+        massive_repeat=arguments.massive_repeat,
     )
     verification = summary["verification"]
     print(

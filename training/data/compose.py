@@ -16,6 +16,8 @@ from training.data.values import NotApplicableError, Resolved, Value, generate
 from training.data.vocabulary import Template, Title, ValueForm, Vocabulary, none_values
 
 PLACEHOLDER = re.compile(r"\{(\w+)(!?)(?::(\w+))?\}")
+FORM_VARIANTS = frozenset({"span", "attr"})
+"""Placeholder variants that choose among value forms (`{time:span}`: only clock spans)."""
 _OPEN, _CLOSE = "\x01", "\x02"
 _MARKED = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
 SLOT_OF_KIND = {
@@ -70,8 +72,12 @@ def _pick_value(
     rng: random.Random,
     start_minutes: int | None = None,
     morning: bool = False,
+    variant: str | None = None,
 ) -> Value:
-    forms: tuple[ValueForm, ...] = vocab.forms[kind]
+    wanted = variant if variant in FORM_VARIANTS else ""
+    forms: list[ValueForm] = [form for form in vocab.forms[kind] if form.variant == wanted]
+    if not forms:
+        raise ValueError(f"no {kind} form of variant {wanted!r} in {vocab.language}")
     for _ in range(50):
         form = rng.choice(forms)
         try:
@@ -103,20 +109,27 @@ def compose(
     placeholders = list(PLACEHOLDER.finditer(text))
     required = {match.group(1) for match in placeholders if match.group(2)}
     slots = {match.group(1) for match in placeholders} - (style.drop - required)
+    variants = {match.group(1): match.group(3) for match in placeholders}
     values: dict[str, Value] = {}
     if "date" in slots:
-        values["date"] = _pick_value("date", vocab, now, rng)
+        values["date"] = _pick_value("date", vocab, now, rng, variant=variants["date"])
     if "time" in slots:
         morning = "date" in values and values["date"].morning
-        values["time"] = _pick_value("time", vocab, now, rng, morning=morning)
+        values["time"] = _pick_value(
+            "time", vocab, now, rng, morning=morning, variant=variants["time"]
+        )
+        if values["time"].span_minutes is not None and "duration" in variants:
+            raise ValueError(f"a clock span already says how long: {template.text!r}")
     if "duration" in slots:
         start = None
         if "time" in values:
             hour, minute = str(values["time"].resolved).split(":")
             start = int(hour) * 60 + int(minute)
-        values["duration"] = _pick_value("duration", vocab, now, rng, start_minutes=start)
+        values["duration"] = _pick_value(
+            "duration", vocab, now, rng, start_minutes=start, variant=variants["duration"]
+        )
     if "range" in slots:
-        values["range"] = _pick_value("range", vocab, now, rng)
+        values["range"] = _pick_value("range", vocab, now, rng, variant=variants["range"])
     pool = default_pool(vocab) if titles is None else titles
     title = _pick_title(text, pool, rng) if "title" in slots else None
 
@@ -146,6 +159,9 @@ def compose(
     phrases = dict(zip(order, _MARKED.findall(text), strict=True))
     text = text.replace(_OPEN, "").replace(_CLOSE, "")
     resolved: dict[str, Resolved] = {name: value.resolved for name, value in values.items()}
+    span_minutes = values["time"].span_minutes if "time" in values else None
+    if span_minutes is not None:
+        resolved["duration"] = span_minutes
     if title is not None:
         resolved["title"] = phrases["title"]
     for phrase in phrases.values():

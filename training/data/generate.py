@@ -46,7 +46,7 @@ class Split:
 
 def split_templates(seed: int) -> Split:
     """A fixed share of each language's and function's templates (and of the titles), never
-    used for training."""
+    used for training; templates listed as `<function>_heldout` are always held out."""
     train: dict[tuple[str, str], tuple[Template, ...]] = {}
     heldout: dict[tuple[str, str], tuple[Template, ...]] = {}
     train_titles: dict[str, TitlePool] = {}
@@ -57,11 +57,12 @@ def split_templates(seed: int) -> Split:
         train_titles[language], heldout_titles[language] = titles.train, titles.heldout
         patterns[language] = titles.pattern
         for function, group in templates(language).items():
+            regular = [t for t in group if not t.heldout_only]
             ranked = sorted(
-                group, key=lambda t: hashlib.sha256(f"{seed}|{t.id}".encode()).hexdigest()
+                regular, key=lambda t: hashlib.sha256(f"{seed}|{t.id}".encode()).hexdigest()
             )
-            count = max(2, round(len(group) * HELDOUT_SHARE))
-            held = {t.id for t in ranked[:count]}
+            count = max(2, round(len(regular) * HELDOUT_SHARE))
+            held = {t.id for t in ranked[:count]} | {t.id for t in group if t.heldout_only}
             heldout[language, function] = tuple(t for t in group if t.id in held)
             train[language, function] = tuple(t for t in group if t.id not in held)
     return split_templates_checked(Split(train, heldout, train_titles, heldout_titles, patterns))
@@ -73,6 +74,11 @@ def split_templates_checked(split: Split) -> Split:
         if train_ids & {t.id for t in group}:
             raise AssertionError(f"held-out template also in train for {key}")
     return split
+
+
+def normalized(text: str) -> str:
+    """A text as compared with the dev sets: case-folded, words only."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def random_now(rng: random.Random) -> datetime:
@@ -158,8 +164,10 @@ def template_records(
     verifier: Verifier,
     id_prefix: str,
     seen_texts: set[str],
+    forbidden: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """`counts[(language, function)]` records drawn from the templates in `pool`."""
+    """`counts[(language, function)]` records drawn from the templates in `pool`; none says a
+    text that `normalized` makes one of `forbidden` (the dev sets' texts)."""
     records: list[dict[str, Any]] = []
     for (language, function), count in sorted(counts.items()):
         group = pool[language, function]
@@ -185,6 +193,8 @@ def template_records(
                 text = utterance.text
                 phrases = call_phrases(function, utterance.phrases)
                 expected = expected_arguments(function, utterance)
+            if normalized(text) in forbidden:
+                continue
             if text in seen_texts and function != "none":
                 continue
             if function == "none" and text in seen_texts and attempts < count * 5:

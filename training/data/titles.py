@@ -1,9 +1,10 @@
 """Event titles: the hand-written list, titles composed from parts, and their held-out split.
 
 A composed title fills a shape ("{head} with {person} at {place}", "{head} mit {person}
-{place}", "{person's} {occasion}") with parts from `[title_parts]` in values_<lang>.toml; in
-German its gender is its head's. Half of the title draws (where a template can say any title,
-i.e. no "at the …", "see the …" or to-do form) are composed, the rest hand-written.
+{place}", "{person's} {occasion}", "{kind} mit {person}") with parts from `[title_parts]` in
+values_<lang>.toml; in German its gender is its head's. Half of the title draws (where a
+template can say any title, i.e. no "at the …", "see the …" or to-do form) are composed, the
+rest hand-written.
 
 Held-out split: a seeded 15 % of every part list and of the hand-written titles (per group)
 is never said in training. Only parts and titles that occur in no other title, part or
@@ -33,7 +34,7 @@ COMPOSED_SHARE = 0.5
 """Share of the title draws that are composed, where a template admits composed titles."""
 SPECIAL_VARIANTS = frozenset({"at", "see", "task"})
 GENDER_VARIANTS = frozenset({"acc", "nom", "dat"})
-_SLOT = re.compile(r"\{(head|occasion|person|person's|place)\}")
+_SLOT = re.compile(r"\{(head|occasion|kind|person|person's|place)\}")
 
 
 def _possessive(person: str) -> str:
@@ -45,6 +46,8 @@ def _options(parts: TitleParts, slot: str) -> tuple[Title | str, ...]:
         return parts.heads + parts.occasions
     if slot == "occasion":
         return parts.occasions
+    if slot == "kind":
+        return parts.kinds
     if slot in ("person", "person's"):
         return parts.people
     return parts.places
@@ -65,7 +68,8 @@ class TitlePool:
 
     def draw(self, rng: random.Random, variants: set[str | None]) -> Title:
         """A title for a template whose `{title:…}` placeholders have `variants`."""
-        gendered = all(head.gender for head in self.parts.heads + self.parts.occasions)
+        parts = self.parts
+        gendered = all(head.gender for head in parts.heads + parts.occasions + parts.kinds)
         if (
             self.parts.shapes
             and not variants & SPECIAL_VARIANTS
@@ -216,6 +220,7 @@ def split_titles(seed: int, language: str) -> TitleSplit:
             occasions=keep(parts.occasions, "occasions", heldout),
             people=keep_texts(parts.people, "people", heldout),
             places=keep_texts(parts.places, "places", heldout),
+            kinds=() if heldout else parts.kinds,
         )
 
     heldout_titles = [t for t in titles if f"{language}|{t.text}" in held_titles]

@@ -27,6 +27,8 @@ class Value:
     form: str
     """The form's pattern, to count verification results per form."""
     morning: bool = False
+    span_minutes: int | None = None
+    """A clock span said as the time ("von 10 bis 12 Uhr"): its length, the event's duration."""
 
 
 class NotApplicableError(Exception):
@@ -141,13 +143,32 @@ def _range_value(
 
 
 def _clock_words(vocab: Vocabulary, hour: int, minute: int) -> dict[str, str]:
+    h12 = hour if hour <= 12 else hour - 12
     return {
         "h": str(hour),
-        "h12": str(hour if hour <= 12 else hour - 12),
+        "h12": str(h12),
         "h_word": vocab.cardinals[hour],
+        "h12_word": vocab.cardinals[h12],
         "mm": f"{minute:02d}",
         "m_word": vocab.cardinals[minute] if minute else "",
     }
+
+
+def _span_value(
+    form: ValueForm, vocab: Vocabulary, rng: random.Random
+) -> tuple[str, int, dict[str, str]]:
+    """ "von 10 bis 12 Uhr": ("10:00", 120, the words of both clock times)."""
+    hour = rng.choice(form.hours)
+    minute = rng.choice(form.minutes_said)
+    start = (hour + form.add_hours) * 60 + minute
+    length = rng.choice(form.lengths)
+    end = start + length
+    if end >= 24 * 60 or (end % 60 and "{end_mm}" not in form.phrase):
+        raise NotApplicableError(form.phrase)
+    words = _clock_words(vocab, hour, minute)
+    end_words = _clock_words(vocab, end // 60, end % 60)
+    words |= {f"end_{name}": value for name, value in end_words.items()}
+    return f"{start // 60:02d}:{start % 60:02d}", length, words
 
 
 def _fill(pattern: str, words: dict[str, str]) -> str:
@@ -165,7 +186,10 @@ def generate(
     today = now.date()
     prep = rng.choice(form.preps)
     resolved: Resolved
-    if form.kind == "date":
+    span_minutes = None
+    if form.kind == "time" and form.rule == "span":
+        resolved, span_minutes, words = _span_value(form, vocab, rng)
+    elif form.kind == "date":
         day, words = _day_value(form, vocab, today, rng)
         resolved = day.isoformat()
     elif form.kind == "range":
@@ -202,4 +226,5 @@ def generate(
         resolved=resolved,
         form=f"{vocab.language}:{form.kind}:{form.phrase}",
         morning=form.morning,
+        span_minutes=span_minutes,
     )

@@ -9,13 +9,13 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from training.data.compose import Utterance
-from training.data.values import Resolved
+from training.data.values import Resolved, Value
 
 ZONE = ZoneInfo("Europe/Berlin")
 
@@ -47,7 +47,7 @@ def _as_resolved(kind: str, value: Any) -> Resolved | None:
         return value.isoformat()
     if kind == "time" and isinstance(value, time):
         return f"{value.hour:02d}:{value.minute:02d}"
-    if kind == "duration" and isinstance(value, int):
+    if kind in ("duration", "span") and isinstance(value, int):
         return value
     if kind == "range":
         return (value.start.isoformat(), value.end.isoformat())
@@ -71,6 +71,7 @@ class Verifier:
                 "time": module.resolve_time,
                 "duration": module.resolve_duration,
                 "range": module.resolve_range,
+                "span": module.resolve_time_span,
             }
             self.available = True
         except (ImportError, AttributeError):
@@ -87,6 +88,8 @@ class Verifier:
                     result = function(phrase, language, now)
                 elif kind == "time":
                     result = function(phrase, language, hint=extra or "")
+                elif kind == "span":
+                    result = function(phrase, language)
                 else:
                     result = function(phrase, language, start=extra)
                 self._cache[key] = _as_resolved(kind, result)
@@ -100,19 +103,24 @@ class Verifier:
             return True
         aware = now.replace(tzinfo=ZONE)
         agreed = True
-        for name, value in utterance.values.items():
+        checks: list[tuple[str, Value]] = list(utterance.values.items())
+        time_value = utterance.values.get("time")
+        if time_value is not None and time_value.span_minutes is not None:
+            checks.append(("span", replace(time_value, resolved=time_value.span_minutes)))
+        for kind, value in checks:
+            name = "time" if kind == "span" else kind
             phrase = utterance.phrases[name]
             extra: Any = None
-            if name == "time":
+            if kind == "time":
                 extra = utterance.phrases.get("date", "")
-            elif name == "duration" and "time" in utterance.values:
+            elif kind == "duration" and "time" in utterance.values:
                 hour, minute = str(utterance.values["time"].resolved).split(":")
                 extra = time(int(hour), int(minute))
-            got = self.resolve(name, phrase, language, aware, extra)
-            self.stats.checked[name] += 1
+            got = self.resolve(kind, phrase, language, aware, extra)
+            self.stats.checked[kind] += 1
             if got != value.resolved:
                 agreed = False
-                self.stats.disagreed[name] += 1
+                self.stats.disagreed[kind] += 1
                 self.stats.by_form[value.form] += 1
                 self.stats.examples.setdefault(
                     value.form,

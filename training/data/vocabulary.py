@@ -32,6 +32,11 @@ class ValueForm:
     add_hours: int = 0
     minutes: int = 0
     per: int = 0
+    lengths: tuple[int, ...] = ()
+    """Rule "span": the minutes a clock span may last ("von 10 bis 12 Uhr": 120)."""
+    variant: str = ""
+    """Drawn only for a placeholder of this variant (`{time:span}`, `{duration:attr}`), and
+    never for a plain one."""
 
     @property
     def morning(self) -> bool:
@@ -61,9 +66,14 @@ class TitleParts:
     """Heads that can belong to a person ("Anna's farewell party", "Taufe von Mia")."""
     people: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    kinds: tuple[Title, ...] = ()
+    """Words for an appointment in general ("Termin", "meeting"), said only with a person
+    ("Termin mit Frau Weber", "call with Dr. Patel"): alone they are no title. Common words,
+    so none is held out (not in `lists()`)."""
 
     def lists(self) -> dict[str, tuple[str, ...]]:
-        """Part list name → the part texts, in file order."""
+        """Part list name → the part texts, in file order (the lists the held-out split
+        draws from)."""
         return {
             "heads": tuple(head.text for head in self.heads),
             "occasions": tuple(occasion.text for occasion in self.occasions),
@@ -78,6 +88,8 @@ class Template:
     language: str
     function: str
     text: str
+    heldout_only: bool = False
+    """Listed under `<function>_heldout`: never trained on, whatever the seed."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,8 @@ def _form(kind: str, raw: dict[str, Any]) -> ValueForm:
         add_hours=raw.get("add", 0),
         minutes=raw.get("minutes", 0) if kind == "duration" else 0,
         per=raw.get("per", 0),
+        lengths=tuple(raw.get("lengths", [])),
+        variant=raw.get("variant", ""),
     )
 
 
@@ -136,6 +150,7 @@ def _title_parts(raw: dict[str, Any]) -> TitleParts:
         occasions=_heads(raw, "occasions"),
         people=tuple(raw.get("people", [])),
         places=tuple(raw.get("places", [])),
+        kinds=_heads(raw, "kinds"),
     )
 
 
@@ -185,6 +200,9 @@ def templates(language: str) -> dict[str, tuple[Template, ...]]:
         table[function] = tuple(
             Template(template_id(language, function, text), language, function, text)
             for text in calendar[function]
+        ) + tuple(
+            Template(template_id(language, function, text), language, function, text, True)
+            for text in calendar.get(f"{function}_heldout", [])
         )
     table["none"] = tuple(
         Template(template_id(language, "none", text), language, "none", text)
