@@ -17,6 +17,9 @@ from pathlib import Path
 from calendar_backend.errors import CalendarChangedError, CalendarFileError
 
 DEFAULT_BACKUPS_KEPT = 20
+MAX_CALENDAR_BYTES = 50 * 1024 * 1024
+"""Far above any real calendar (ten years of a busy one are a few megabytes); a larger file is
+refused before it is read. `app/limits.py` lists it with the app's other limits."""
 TEMP_SUFFIX = ".voice-calendar.tmp"
 STALE_TEMP_SECONDS = 3600
 
@@ -70,7 +73,21 @@ class CalendarStorage:
                     raise CalendarFileError(
                         self.path, "this is not a regular file", "Choose an .ics file instead."
                     )
-                data = stream.read()
+                if status.st_size > MAX_CALENDAR_BYTES:
+                    raise CalendarFileError(
+                        self.path,
+                        f"it is {_megabytes(status.st_size)}, more than the "
+                        f"{_megabytes(MAX_CALENDAR_BYTES)} a calendar file may have",
+                        "Choose the calendar file itself, not an archive or a disk image.",
+                    )
+                data = stream.read(MAX_CALENDAR_BYTES + 1)
+                if len(data) > MAX_CALENDAR_BYTES:
+                    raise CalendarFileError(
+                        self.path,
+                        f"it grew beyond the {_megabytes(MAX_CALENDAR_BYTES)} a calendar file "
+                        "may have while it was read",
+                        "Choose the calendar file itself.",
+                    )
         except FileNotFoundError as error:
             raise CalendarFileError(
                 self.path, "the file does not exist", "Check the calendar path in the settings."
@@ -205,6 +222,10 @@ class CalendarStorage:
         """Backups of this calendar, oldest first."""
         folder = self._backup_folder()
         return sorted(folder.glob("*.ics")) if folder.exists() else []
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
 def _copy_ownership(original: Path, descriptor: int) -> None:

@@ -146,3 +146,16 @@ def test_unreadable_file_says_so(make_store, monkeypatch):
     with pytest.raises(CalendarFileError, match="permission to read it was denied") as denial:
         store.occurrences(date(2026, 11, 1), date(2026, 11, 30))
     assert "read and write access" in str(denial.value)
+
+
+def test_a_file_far_larger_than_any_calendar_is_refused(tmp_path):
+    huge = tmp_path / "disk-image.ics"
+    with huge.open("wb") as stream:
+        stream.truncate(storage_module.MAX_CALENDAR_BYTES + 1)  # sparse: no disk space used
+    store = CalendarStore(huge, zone=BERLIN, backup_dir=tmp_path / "b")
+    with pytest.raises(CalendarFileError, match=r"more than the 50 MB a calendar file may have"):
+        store.occurrences(date(2026, 1, 1), date(2026, 1, 2))
+    with pytest.raises(CalendarFileError, match="50 MB"):
+        store.create("X", datetime(2026, 11, 27, 9, 0))
+    assert huge.stat().st_size == storage_module.MAX_CALENDAR_BYTES + 1
+    assert not (tmp_path / "b").exists()
