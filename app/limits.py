@@ -11,9 +11,10 @@ MAX_RECORDING_S = 60.0
 
 MAX_UTTERANCE_CHARS = 1000
 """Text longer than this cannot fit the call model's context (256 tokens) anyway; refused
-before it is tokenized. A `parse --jsonl` line is read at most this long (in UTF-8 bytes,
-four per character) and the rest of it skipped."""
+before it is tokenized."""
 
-MAX_UTTERANCE_BYTES = 4 * MAX_UTTERANCE_CHARS
+MAX_LINE_BYTES = 64 * 1024
+"""A `parse --jsonl` line is read at most this long; the rest of it is skipped unread, and its
+row's `text` is cut there."""
 
-__all__ = ["MAX_CALENDAR_BYTES", "MAX_RECORDING_S", "MAX_UTTERANCE_BYTES", "MAX_UTTERANCE_CHARS"]
+__all__ = ["MAX_CALENDAR_BYTES", "MAX_LINE_BYTES", "MAX_RECORDING_S", "MAX_UTTERANCE_CHARS"]
