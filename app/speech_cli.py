@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from app.options import Context
+
+TRANSCRIBE_FIELDS = ("text", "language", "language_probability", "duration_s", "ms")
+"""What `transcribe` prints (../shared/INTERFACE.md)."""
 
 
 def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
@@ -29,4 +31,4 @@ def _transcribe(args: argparse.Namespace, context: Context, parser: argparse.Arg
 
     samples = load_audio(args.file)
     transcript = Recognizer().transcribe(samples, context.language)
-    return asdict(transcript)
+    return {name: getattr(transcript, name) for name in TRANSCRIBE_FIELDS}

@@ -27,7 +27,7 @@ from calendar_backend import (
 from calendar_backend.errors import CannotUndoError, NothingToUndoError
 from calendar_backend.matching import title_similarity
 
-Status = Literal["done", "needs_confirmation", "needs_input", "rejected", "error"]
+Status = Literal["done", "needs_confirmation", "needs_input", "rejected", "no_speech", "error"]
 
 
 @dataclass(frozen=True)
