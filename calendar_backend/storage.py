@@ -200,7 +200,7 @@ class CalendarStorage:
 
     def _backup(self, data: bytes) -> None:
         folder = self._backup_folder()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_folders(folder, self.backup_dir)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         # Backups are private, whatever the calendar's own permissions.
         descriptor = os.open(folder / f"{stamp}.ics", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -222,6 +222,19 @@ class CalendarStorage:
         """Backups of this calendar, oldest first."""
         folder = self._backup_folder()
         return sorted(folder.glob("*.ics")) if folder.exists() else []
+
+
+def _private_folders(folder: Path, owned: Path) -> None:
+    """`folder` and every folder from `owned` down to it enterable by their user only, with
+    any missing parents above `owned` made so too (the umask would leave them readable)."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+    for path in (folder, *folder.parents):
+        path.chmod(0o700)
+        if path == owned:
+            break
 
 
 def _megabytes(size: int) -> str:
