@@ -35,6 +35,11 @@ class CalendarChangedError(CalendarError):
         )
 
 
+class DateOutOfRangeError(CalendarError):
+    """A day outside the years the calendar reads and writes (`store.FIRST_DAY` to
+    `store.LAST_DAY`)."""
+
+
 class EventNotFoundError(CalendarError):
     """No event (or occurrence) matches what was asked for."""
 

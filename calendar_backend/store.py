@@ -7,6 +7,7 @@ new content."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from calendar_backend.errors import (
     CalendarChangedError,
     CalendarError,
     CannotUndoError,
+    DateOutOfRangeError,
     EventNotFoundError,
     NothingToUndoError,
     SeriesDeletionRefusedError,
@@ -44,8 +46,16 @@ WRITE_ATTEMPTS = 3
 UNDO_DEPTH = 20
 FIND_HORIZON = timedelta(days=366)
 SERIES_CHECK_SPAN = timedelta(days=3 * 366)
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""The days the calendar lists, finds and creates events on: beyond any real appointment, and
+far enough from the ends of Python's dates that zones, ranges and checks never run past them."""
 TIMEZONE_FIRST_DATE = date(1970, 1, 1)
 TIMEZONE_LAST_DATE = date(2100, 1, 1)
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Line breaks among them: a title is one line of text, whatever was passed in."""
 
 
 def default_backup_dir() -> Path:
@@ -104,6 +114,7 @@ class CalendarStore:
 
     def occurrences(self, first_day: date, last_day: date) -> list[Occurrence]:
         """Occurrences overlapping first_day..last_day (both inclusive), series expanded."""
+        _within_years(first_day, last_day)
         return self.document().occurrences(first_day, last_day, self.zone)
 
     def find(
@@ -176,22 +187,31 @@ class CalendarStore:
     ) -> Occurrence:
         """A new single event. A datetime start is a timed event (default one hour); a date
         start is an all-day event (default one day)."""
-        clean_title = " ".join(title.split())
+        clean_title = " ".join(_CONTROL_CHARACTERS.sub(" ", title).split())
         if not clean_title:
             raise ValueError("an event needs a title")
+        try:
+            clean_title.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the title is not text: it holds bytes that are not UTF-8") from None
         begin: datetime | date
         end: datetime | date
-        if isinstance(start, datetime):
-            length = duration if duration is not None else timedelta(hours=1)
-            if length <= timedelta(0):
-                raise ValueError("an event must last longer than zero minutes")
-            begin = self.localize(start)
-            end = (begin.astimezone(UTC) + length).astimezone(self.zone)
-        else:
-            length = duration if duration is not None else timedelta(days=1)
-            if length < timedelta(days=1) or length % timedelta(days=1):
-                raise ValueError("an all-day event lasts a whole number of days")
-            begin, end = start, start + length
+        _within_years(start if not isinstance(start, datetime) else start.date())
+        try:
+            if isinstance(start, datetime):
+                length = duration if duration is not None else timedelta(hours=1)
+                if length <= timedelta(0):
+                    raise ValueError("an event must last longer than zero minutes")
+                begin = self.localize(start)
+                end = (begin.astimezone(UTC) + length).astimezone(self.zone)
+            else:
+                length = duration if duration is not None else timedelta(days=1)
+                if length < timedelta(days=1) or length % timedelta(days=1):
+                    raise ValueError("an all-day event lasts a whole number of days")
+                begin, end = start, start + length
+        except OverflowError:
+            raise DateOutOfRangeError(f"an event of {length} does not fit any calendar") from None
+        _within_years(end.date() if isinstance(end, datetime) else end - timedelta(days=1))
         occurrence = Occurrence(
             uid=f"{uuid.uuid4()}@{APP_NAME}",
             title=clean_title,
@@ -210,6 +230,8 @@ class CalendarStore:
         start) to remove that one instance with an EXDATE, or series=True for all of it."""
         if occurrence is not None and series:
             raise ValueError("give either one occurrence or the whole series, not both")
+        if occurrence is not None:
+            _within_years(occurrence.date() if isinstance(occurrence, datetime) else occurrence)
         return self._apply(
             lambda document: self._plan_delete(document, uid, occurrence, series)
         ).occurrence
@@ -587,6 +609,15 @@ def _exdate_line(master: PlacedComponent, recurrence_id: datetime | date) -> byt
         return f"EXDATE;TZID={quoted}:{local:%Y%m%dT%H%M%S}".encode()
     instant = recurrence_id.astimezone(UTC) if recurrence_id.tzinfo else recurrence_id
     return f"EXDATE:{instant:%Y%m%dT%H%M%S}Z".encode()
+
+
+def _within_years(*days: date) -> None:
+    for day in days:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise DateOutOfRangeError(
+                f"{day.isoformat()} is outside the years the calendar keeps "
+                f"({FIRST_DAY.year} to {LAST_DAY.year})"
+            )
 
 
 def _same_instant(left: datetime | date, right: datetime | date) -> bool:
