@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from app.json_output import json_text
 from app.limits import MAX_LINE_BYTES
 from app.options import Context
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
                 row = understander.understand(line.text, context.language, context.now).to_json()
             except UtteranceError as error:
                 row["error"] = str(error)
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(row) + "\n")
         sys.stdout.flush()
     return None
 

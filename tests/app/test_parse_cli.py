@@ -125,3 +125,11 @@ def test_the_batch_from_the_issue_as_a_real_process():
     rows = [json.loads(row) for row in completed.stdout.decode().splitlines()]
     assert [row["text"] for row in rows] == ISSUE_BATCH
     assert ["error" in row for row in rows] == [False, True, True, False]
+
+
+def test_a_unicode_line_separator_stays_inside_its_row(monkeypatch, capsys, model):
+    # Found by the fuzz tests: written raw, U+0085 and U+2028 split a row for readers that
+    # take them for line breaks (Python's str.splitlines among them).
+    text = "Yoga\u2028am Montag\x85 und \u2029 Dienstag"
+    _code, rows, _err = run_batch(monkeypatch, capsys, model, f"{text}\nheute\n".encode())
+    assert [row["text"] for row in rows] == [text, "heute"]
