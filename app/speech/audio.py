@@ -54,7 +54,8 @@ def load_audio(path: Path, *, max_seconds: float | None = MAX_RECORDING_S) -> Sa
                 if limit is not None and decoded > limit:
                     raise _too_long(path, limit / SAMPLE_RATE)
     except av.error.FFmpegError as error:
-        raise AudioFileError(f"{path}: not a readable audio file ({error})") from error
+        reason = error.strerror or str(error)
+        raise AudioFileError(f"{path}: not a readable audio file ({reason})") from error
     if not pieces:
         return np.zeros(0, dtype=np.float32)
     return np.clip(np.concatenate(pieces), -1.0, 1.0).astype(np.float32)
@@ -75,7 +76,9 @@ def _too_long(
     path: Path, max_seconds: float, declared: float | None = None
 ) -> RecordingTooLongError:
     length = (
-        f"{declared:.0f} s long" if declared is not None else f"longer than {max_seconds:.0f} s"
+        f"{declared:.0f} s long by its header"
+        if declared is not None
+        else f"longer than {max_seconds:.0f} s"
     )
     return RecordingTooLongError(
         f"{path}: the recording is {length}; a command may take at most {max_seconds:.0f} s"

@@ -108,7 +108,7 @@ def test_a_recording_longer_than_a_command_is_refused_by_its_header(tmp_path: Pa
         path, np.zeros(int(SAMPLE_RATE * (MAX_RECORDING_S + 1)), np.float32), SAMPLE_RATE
     )
     with pytest.raises(
-        RecordingTooLongError, match=r"is 61 s long; a command may take at most 60 s"
+        RecordingTooLongError, match=r"is 61 s long by its header; a command may take at most 60 s"
     ):
         load_audio(path)
     assert len(load_audio(path, max_seconds=None)) == SAMPLE_RATE * (MAX_RECORDING_S + 1)
