@@ -58,12 +58,20 @@ def run_wav(
     *,
     confirmed: bool = False,
     speak_to: Path | None = None,
+    backup_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """The `run-wav` JSON object for one recording, with models already loaded."""
+    """The `run-wav` JSON object for one recording, with models already loaded. Backups go
+    to the user's backups folder unless `backup_dir` says otherwise."""
     from app.speech.audio import load_audio
 
     return run_samples(
-        pipeline, load_audio(recording), calendar, context, confirmed=confirmed, speak_to=speak_to
+        pipeline,
+        load_audio(recording),
+        calendar,
+        context,
+        confirmed=confirmed,
+        speak_to=speak_to,
+        backup_dir=backup_dir,
     )
 
 
@@ -75,14 +83,19 @@ def run_samples(
     *,
     confirmed: bool = False,
     speak_to: Path | None = None,
+    backup_dir: Path | None = None,
 ) -> dict[str, Any]:
     """`run_wav` for a recording already decoded (16 kHz mono)."""
     from app.dialog import Dialog
     from app.speech.audio import write_wav
     from app.speech.tts import AudioChunk
     from calendar_backend import CalendarStore
+    from calendar_backend.store import default_backup_dir
 
-    dialog = Dialog(CalendarStore(calendar, zone=context.zone))
+    store = CalendarStore(
+        calendar, zone=context.zone, backup_dir=backup_dir or default_backup_dir()
+    )
+    dialog = Dialog(store)
     started = timer.perf_counter()
     turn = pipeline.run_recording(
         samples, context.language, context.now, dialog, confirmed=confirmed
