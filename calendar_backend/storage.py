@@ -76,16 +76,16 @@ class CalendarStorage:
                 if status.st_size > MAX_CALENDAR_BYTES:
                     raise CalendarFileError(
                         self.path,
-                        f"it is {_megabytes(status.st_size)}, more than the "
-                        f"{_megabytes(MAX_CALENDAR_BYTES)} a calendar file may have",
+                        f"it is {status.st_size:,} bytes, more than the "
+                        f"{MAX_CALENDAR_BYTES // (1024 * 1024)} MB a calendar file may have",
                         "Choose the calendar file itself, not an archive or a disk image.",
                     )
                 data = stream.read(MAX_CALENDAR_BYTES + 1)
                 if len(data) > MAX_CALENDAR_BYTES:
                     raise CalendarFileError(
                         self.path,
-                        f"it grew beyond the {_megabytes(MAX_CALENDAR_BYTES)} a calendar file "
-                        "may have while it was read",
+                        f"it grew beyond the {MAX_CALENDAR_BYTES:,} bytes a calendar file may "
+                        "have while it was read",
                         "Choose the calendar file itself.",
                     )
         except FileNotFoundError as error:
@@ -235,10 +235,6 @@ def _private_folders(folder: Path, owned: Path) -> None:
         path.chmod(0o700)
         if path == owned:
             break
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
 def _copy_ownership(original: Path, descriptor: int) -> None:
