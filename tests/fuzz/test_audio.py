@@ -49,7 +49,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @given(recording=RECORDING, language=st.sampled_from(["auto", "de", "en"]))
-@fuzz_settings(25)
+@fuzz_settings(50)
 def test_transcribe(models, folder: Path, recording, language: str) -> None:
     path = write_recording(folder, recording)
     reply = call("transcribe", str(path), "--lang", language)
@@ -67,7 +67,7 @@ def test_transcribe(models, folder: Path, recording, language: str) -> None:
     confirmed=st.booleans(),
     speak=st.booleans(),
 )
-@fuzz_settings(20)
+@fuzz_settings(40)
 def test_run_wav(models, folder: Path, recording, language: str, confirmed: bool, speak: bool):
     path = write_recording(folder, recording)
     calendar = folder / "calendar.ics"

@@ -115,7 +115,7 @@ def assert_untouched_unless_done(path: Path, before: bytes, reply, changing: boo
     span=RANGE,
     language=LANGUAGE,
 )
-@fuzz_settings(40)
+@fuzz_settings(150)
 def test_list(folder: Path, data: bytes, zone: str, now: str, span: tuple[str, str], language: str):
     path = place(folder, data)
     first, last = span
@@ -158,7 +158,7 @@ def test_list(folder: Path, data: bytes, zone: str, now: str, span: tuple[str, s
     all_day=st.booleans(),
     zone=ZONE,
 )
-@fuzz_settings(40)
+@fuzz_settings(150)
 def test_add(
     folder: Path, data: bytes, title: str, start: str, duration: str, all_day: bool, zone: str
 ):
@@ -199,7 +199,7 @@ def test_add(
     occurrence=mostly(st.none(), st.one_of(RECENT_DAY.map(date.isoformat), ODD_DAY, MINUTE)),
     series=mostly(st.just(False), st.just(True)),
 )
-@fuzz_settings(40)
+@fuzz_settings(150)
 def test_delete(
     folder: Path, data: bytes, which: int, uid: str | None, occurrence: str | None, series: bool
 ):
@@ -234,7 +234,7 @@ def test_delete(
     ),
     confirmed=st.booleans(),
 )
-@fuzz_settings(12)
+@fuzz_settings(20)
 def test_run_wav(models, folder: Path, data: bytes, recording: str, confirmed: bool):
     path = place(folder, data)
     options = ["--yes"] if confirmed else []

@@ -67,7 +67,7 @@ TEXT = st.tuples(SPEAKABLE, st.sampled_from(["", " "])).map(lambda parts: parts[
 
 @given(text=st.one_of(TEXT, st.sampled_from(["\udcff", "Zahnarzt \udce4 morgen"])))
 @example(text="x" * 5000)
-@fuzz_settings(30)
+@fuzz_settings(60)
 def test_one_text(models, text: str) -> None:
     reply = call("parse", text, *CONTEXT)
     result = assert_contract(reply)
@@ -109,7 +109,7 @@ def expected_texts(data: bytes) -> list[str]:
     newline=b"\n",
     last_newline=True,
 )
-@fuzz_settings(15)
+@fuzz_settings(30)
 def test_a_batch(models, lines: list[bytes], newline: bytes, last_newline: bool) -> None:
     data = newline.join(lines) + (newline if last_newline else b"")
     reply = call("parse", "--jsonl", *CONTEXT, stdin=data)
