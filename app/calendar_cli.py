@@ -17,6 +17,8 @@ from calendar_backend import Calendar
 from calendar_backend.opening import open_calendar
 
 DEFAULT_LIST_DAYS = 30
+MAX_EVENT_MINUTES = 100 * 366 * 24 * 60
+"""A hundred years: longer is a typo, and far longer cannot even be computed with."""
 
 
 def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
@@ -92,6 +94,10 @@ def _minutes(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from error
     if minutes <= 0:
         raise argparse.ArgumentTypeError("the duration must be at least one minute")
+    if minutes > MAX_EVENT_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"the duration must be at most {MAX_EVENT_MINUTES} minutes"
+        )
     return minutes
 
 

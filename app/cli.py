@@ -4,14 +4,23 @@ exit 0 on success, 2 on a usage error, 1 on any other failure."""
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
 
 from app import calendar_cli, command_name, parse_cli, run_wav_cli, selftest_cli, speech_cli
+from app.json_output import json_text
 from app.options import Context, shared_options
 from calendar_backend import CalendarError
+
+UNEXPECTED = "unexpected failure"
+"""Starts the reason of a failure nobody planned for: a bug (the fuzz tests look for it)."""
+
+
+def one_line(text: str) -> str:
+    """A reason as one line: line breaks inside it (a file name, a library's message) would
+    read as several."""
+    return " ".join(text.splitlines()) or "(no reason given)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,9 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CalendarError, ValueError, OSError, RuntimeError) as error:
         # Model, audio and calendar errors all say what happened and what to do.
         logging.debug("failed", exc_info=True)
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {one_line(str(error) or type(error).__name__)}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug: still one line, as the contract says, and named so
+        logging.info("unexpected failure", exc_info=True)
+        print(
+            f"error: {UNEXPECTED}: {type(error).__name__}: {one_line(str(error))}"
+            " (please report it; --verbose shows where)",
+            file=sys.stderr,
+        )
         return 1
     if result is not None:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(result, indent=2) + "\n")
     return 0

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import time as timer
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from app.dialog import Dialog, Outcome
 from app.dialog.replies import replies_for
-from app.nlu.understand import Understander, Understanding
+from app.locales import LANGUAGES
+from app.nlu.understand import Understander, Understanding, UtteranceError
 from app.speech.asr import Recognizer, Transcript
 from app.speech.audio import Samples
+from app.speech.no_speech import heard_nothing
 from app.speech.tts import AudioChunk, Synthesizer
 
 
@@ -26,7 +28,8 @@ class Turn:
     language: str
     outcome: Outcome
     understanding: Understanding | None
-    """None when the text answered a pending question instead of being a new request."""
+    """None when the text answered a pending question instead of being a new request, or
+    when nothing could be understood (no speech, an utterance too long)."""
     transcript: Transcript | None = None
     timings_ms: dict[str, float | None] = field(default_factory=dict)
 
@@ -57,7 +60,12 @@ class Pipeline:
                 None,
                 timings_ms={"nlu": 0.0, "calendar": _ms_since(started)},
             )
-        understanding = self.understander.understand(text, language, now)
+        try:
+            understanding = self.understander.understand(text, language, now)
+        except UtteranceError:
+            chosen = language if language in LANGUAGES else dialog.language
+            outcome = Outcome("error", replies_for(chosen).say("too_long"), chosen)
+            return Turn(text, chosen, outcome, None, timings_ms={"nlu": _ms_since(started)})
         calendar_started = timer.perf_counter()
         if understanding.understood:
             outcome = dialog.handle(understanding.call, now, confirmed=confirmed)
@@ -84,10 +92,29 @@ class Pipeline:
         started = timer.perf_counter()
         transcript = self.hear(samples, language)
         asr_ms = _ms_since(started)
+        turn = self.respond_to_speech(transcript, language, now, dialog, confirmed=confirmed)
+        return replace(turn, timings_ms={"asr": asr_ms, **turn.timings_ms})
+
+    def respond_to_speech(
+        self,
+        transcript: Transcript,
+        language: str,
+        now: datetime,
+        dialog: Dialog,
+        *,
+        confirmed: bool = False,
+    ) -> Turn:
+        """What was heard → outcome. A recording without speech (see `heard_nothing`) gets a
+        `no_speech` outcome, in the chosen language or else the dialog's, and nothing else
+        runs; what the dialog waits for keeps waiting."""
+        if heard_nothing(transcript):
+            chosen = language if language in LANGUAGES else dialog.language
+            outcome = Outcome("no_speech", replies_for(chosen).say("no_speech"), chosen)
+            timings: dict[str, float | None] = {"nlu": None, "calendar": None}
+            return Turn(transcript.text, chosen, outcome, None, transcript, timings)
         chosen = transcript.language if language == "auto" else language
         turn = self.respond(transcript.text, chosen, now, dialog, confirmed=confirmed)
-        timings = {"asr": asr_ms, **turn.timings_ms}
-        return Turn(turn.text, turn.language, turn.outcome, turn.understanding, transcript, timings)
+        return replace(turn, transcript=transcript)
 
     def speak(self, outcome: Outcome) -> Iterator[AudioChunk]:
         """The reply, sentence by sentence."""

@@ -14,6 +14,7 @@ from app.options import Context, add_calendar_option
 
 if TYPE_CHECKING:
     from app.pipeline import Pipeline
+    from app.speech.audio import Samples
 
 
 def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
@@ -37,11 +38,13 @@ def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentParser) -> Any:
     del parser
     from app.pipeline import load_pipeline
+    from app.speech.audio import load_audio
 
+    samples = load_audio(args.file)  # a recording that cannot be used fails before the models load
     load_started = timer.perf_counter()
     pipeline = load_pipeline(speech_output=args.speak_to is not None)
-    result = run_wav(
-        pipeline, args.file, args.calendar, context, confirmed=args.yes, speak_to=args.speak_to
+    result = run_samples(
+        pipeline, samples, args.calendar, context, confirmed=args.yes, speak_to=args.speak_to
     )
     result["load_ms"] = round((timer.perf_counter() - load_started) * 1000, 1)
     return result
@@ -55,15 +58,40 @@ def run_wav(
     *,
     confirmed: bool = False,
     speak_to: Path | None = None,
+    backup_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """The `run-wav` JSON object for one recording, with models already loaded."""
+    """The `run-wav` JSON object for one recording, with models already loaded. Backups go
+    to the user's backups folder unless `backup_dir` says otherwise."""
+    from app.speech.audio import load_audio
+
+    return run_samples(
+        pipeline,
+        load_audio(recording),
+        calendar,
+        context,
+        confirmed=confirmed,
+        speak_to=speak_to,
+        backup_dir=backup_dir,
+    )
+
+
+def run_samples(
+    pipeline: Pipeline,
+    samples: Samples,
+    calendar: str | Path,
+    context: Context,
+    *,
+    confirmed: bool = False,
+    speak_to: Path | None = None,
+    backup_dir: Path | None = None,
+) -> dict[str, Any]:
+    """`run_wav` for a recording already decoded (16 kHz mono)."""
     from app.dialog import Dialog
-    from app.speech.audio import load_audio, write_wav
+    from app.speech.audio import write_wav
     from app.speech.tts import AudioChunk
     from calendar_backend.opening import open_calendar
 
-    samples = load_audio(recording)
-    dialog = Dialog(open_calendar(calendar, zone=context.zone))
+    dialog = Dialog(open_calendar(calendar, zone=context.zone, backup_dir=backup_dir))
     started = timer.perf_counter()
     turn = pipeline.run_recording(
         samples, context.language, context.now, dialog, confirmed=confirmed

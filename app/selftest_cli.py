@@ -48,7 +48,16 @@ def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentPar
     with tempfile.TemporaryDirectory(prefix="voice-calendar-selftest-") as folder:
         calendar = Path(folder) / "selftest.ics"
         reply = Path(folder) / "reply.wav"
-        result = run_wav(pipeline, RECORDING, calendar, fixed, confirmed=True, speak_to=reply)
+        # Backups of the throwaway calendar go with it, not into the user's backups folder.
+        result = run_wav(
+            pipeline,
+            RECORDING,
+            calendar,
+            fixed,
+            confirmed=True,
+            speak_to=reply,
+            backup_dir=Path(folder) / "backups",
+        )
         events = CalendarStore(calendar, zone=zone, backup_dir=Path(folder) / "backups")
         created = events.occurrences(fixed.now.date(), fixed.now.date().replace(day=28))
         spoken = load_audio(reply) if reply.stat().st_size > 44 else None

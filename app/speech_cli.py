@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.options import Context
+
+if TYPE_CHECKING:
+    from app.speech.asr import Recognizer
+
+TRANSCRIBE_FIELDS = ("text", "language", "language_probability", "duration_s", "ms")
+"""What `transcribe` prints (../shared/INTERFACE.md)."""
 
 
 def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
@@ -24,9 +29,14 @@ def add_parser(subcommands: Any, shared: argparse.ArgumentParser) -> None:
 
 def _transcribe(args: argparse.Namespace, context: Context, parser: argparse.ArgumentParser) -> Any:
     del parser
-    from app.speech.asr import Recognizer  # loading the model only when it is needed
     from app.speech.audio import load_audio
 
     samples = load_audio(args.file)
-    transcript = Recognizer().transcribe(samples, context.language)
-    return asdict(transcript)
+    transcript = _load_recognizer().transcribe(samples, context.language)
+    return {name: getattr(transcript, name) for name in TRANSCRIBE_FIELDS}
+
+
+def _load_recognizer() -> Recognizer:
+    from app.speech.asr import Recognizer  # loading the model only when it is needed
+
+    return Recognizer()

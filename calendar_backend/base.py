@@ -15,7 +15,13 @@ from calendar_backend.document import CalendarDocument
 from calendar_backend.errors import CannotUndoError, EventNotFoundError, NothingToUndoError
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 from calendar_backend.models import Change, Occurrence
-from calendar_backend.planning import EditPlanner, PlannedEdit, localize, new_event
+from calendar_backend.planning import (
+    EditPlanner,
+    PlannedEdit,
+    localize,
+    new_event,
+    within_years,
+)
 from calendar_backend.timezones import local_zone
 
 UNDO_DEPTH = 20
@@ -63,10 +69,11 @@ class Calendar(ABC):
 
     # --- reading -------------------------------------------------------------------------
 
-    @abstractmethod
     def occurrences(self, first_day: date, last_day: date) -> list[Occurrence]:
         """Occurrences overlapping first_day..last_day (both inclusive), series expanded,
         in order of their start."""
+        within_years(first_day, last_day)
+        return self._occurrences(first_day, last_day)
 
     def find(
         self,
@@ -142,6 +149,8 @@ class Calendar(ABC):
         start) to remove that one instance with an EXDATE, or series=True for all of it."""
         if occurrence is not None and series:
             raise ValueError("give either one occurrence or the whole series, not both")
+        if occurrence is not None:
+            within_years(occurrence.date() if isinstance(occurrence, datetime) else occurrence)
         return self._delete(uid, occurrence, series)
 
     def can_undo(self) -> bool:
@@ -172,6 +181,9 @@ class Calendar(ABC):
     def _remember(self, record: UndoRecord) -> None:
         self._undo.append(record)
         del self._undo[:-UNDO_DEPTH]
+
+    @abstractmethod
+    def _occurrences(self, first_day: date, last_day: date) -> list[Occurrence]: ...
 
     @abstractmethod
     def _create(self, occurrence: Occurrence) -> Occurrence: ...

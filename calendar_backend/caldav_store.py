@@ -95,7 +95,7 @@ class CalDAVStore(Calendar):
 
     # --- reading -------------------------------------------------------------------------
 
-    def occurrences(self, first_day: date, last_day: date) -> list[Occurrence]:
+    def _occurrences(self, first_day: date, last_day: date) -> list[Occurrence]:
         start = datetime.combine(first_day, time.min, self.zone)
         end = datetime.combine(last_day + timedelta(days=1), time.min, self.zone)
         with self._talking("read the calendar"):

@@ -57,6 +57,11 @@ class CalendarAccessDeniedError(CalendarServerError):
     """The server refused the user name or password, or this user's access to the calendar."""
 
 
+class DateOutOfRangeError(CalendarError):
+    """A day outside the years the calendar reads and writes (`planning.FIRST_DAY` to
+    `planning.LAST_DAY`)."""
+
+
 class EventNotFoundError(CalendarError):
     """No event (or occurrence) matches what was asked for."""
 

@@ -4,6 +4,7 @@ store plans on the whole file, the CalDAV store on the one resource that holds t
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from calendar_backend.errors import (
     AmbiguousEventError,
     CalendarError,
     CannotUndoError,
+    DateOutOfRangeError,
     EventNotFoundError,
     SeriesDeletionRefusedError,
 )
@@ -32,8 +34,26 @@ from calendar_backend.timezones import is_utc
 
 APP_NAME = "voice-calendar"
 SERIES_CHECK_SPAN = timedelta(days=3 * 366)
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""The days the calendar lists, finds and creates events on: beyond any real appointment, and
+far enough from the ends of Python's dates that zones, ranges and checks never run past them."""
 TIMEZONE_FIRST_DATE = date(1970, 1, 1)
 TIMEZONE_LAST_DATE = date(2100, 1, 1)
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Line breaks among them: a title is one line of text, whatever was passed in."""
+
+
+def within_years(*days: date) -> None:
+    """DateOutOfRangeError for a day outside FIRST_DAY..LAST_DAY."""
+    for day in days:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise DateOutOfRangeError(
+                f"{day.isoformat()} is outside the years the calendar keeps "
+                f"({FIRST_DAY.year} to {LAST_DAY.year})"
+            )
 
 
 @dataclass(frozen=True)
@@ -61,22 +81,31 @@ def new_event(
 ) -> Occurrence:
     """A new single event with a fresh UID. A datetime start is a timed event (default one
     hour); a date start is an all-day event (default one day)."""
-    clean_title = " ".join(title.split())
+    clean_title = " ".join(_CONTROL_CHARACTERS.sub(" ", title).split())
     if not clean_title:
         raise ValueError("an event needs a title")
+    try:
+        clean_title.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the title is not text: it holds bytes that are not UTF-8") from None
     begin: datetime | date
     end: datetime | date
-    if isinstance(start, datetime):
-        length = duration if duration is not None else timedelta(hours=1)
-        if length <= timedelta(0):
-            raise ValueError("an event must last longer than zero minutes")
-        begin = localize(start, zone)
-        end = (begin.astimezone(UTC) + length).astimezone(zone)
-    else:
-        length = duration if duration is not None else timedelta(days=1)
-        if length < timedelta(days=1) or length % timedelta(days=1):
-            raise ValueError("an all-day event lasts a whole number of days")
-        begin, end = start, start + length
+    within_years(start if not isinstance(start, datetime) else start.date())
+    try:
+        if isinstance(start, datetime):
+            length = duration if duration is not None else timedelta(hours=1)
+            if length <= timedelta(0):
+                raise ValueError("an event must last longer than zero minutes")
+            begin = localize(start, zone)
+            end = (begin.astimezone(UTC) + length).astimezone(zone)
+        else:
+            length = duration if duration is not None else timedelta(days=1)
+            if length < timedelta(days=1) or length % timedelta(days=1):
+                raise ValueError("an all-day event lasts a whole number of days")
+            begin, end = start, start + length
+    except OverflowError:
+        raise DateOutOfRangeError(f"an event of {length} does not fit any calendar") from None
+    within_years(end.date() if isinstance(end, datetime) else end - timedelta(days=1))
     return Occurrence(
         uid=f"{uuid.uuid4()}@{APP_NAME}",
         title=clean_title,

@@ -17,6 +17,9 @@ from pathlib import Path
 from calendar_backend.errors import CalendarChangedError, CalendarFileError
 
 DEFAULT_BACKUPS_KEPT = 20
+MAX_CALENDAR_BYTES = 50 * 1024 * 1024
+"""Far above any real calendar (ten years of a busy one are a few megabytes); a larger file is
+refused before it is read. `app/limits.py` lists it with the app's other limits."""
 TEMP_SUFFIX = ".voice-calendar.tmp"
 STALE_TEMP_SECONDS = 3600
 
@@ -70,7 +73,21 @@ class CalendarStorage:
                     raise CalendarFileError(
                         self.path, "this is not a regular file", "Choose an .ics file instead."
                     )
-                data = stream.read()
+                if status.st_size > MAX_CALENDAR_BYTES:
+                    raise CalendarFileError(
+                        self.path,
+                        f"it is {status.st_size:,} bytes, more than the "
+                        f"{MAX_CALENDAR_BYTES // (1024 * 1024)} MB a calendar file may have",
+                        "Choose the calendar file itself, not an archive or a disk image.",
+                    )
+                data = stream.read(MAX_CALENDAR_BYTES + 1)
+                if len(data) > MAX_CALENDAR_BYTES:
+                    raise CalendarFileError(
+                        self.path,
+                        f"it grew beyond the {MAX_CALENDAR_BYTES:,} bytes a calendar file may "
+                        "have while it was read",
+                        "Choose the calendar file itself.",
+                    )
         except FileNotFoundError as error:
             raise CalendarFileError(
                 self.path, "the file does not exist", "Check the calendar path in the settings."
@@ -183,7 +200,7 @@ class CalendarStorage:
 
     def _backup(self, data: bytes) -> None:
         folder = self._backup_folder()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_folders(folder, self.backup_dir)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         # Backups are private, whatever the calendar's own permissions.
         descriptor = os.open(folder / f"{stamp}.ics", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -205,6 +222,19 @@ class CalendarStorage:
         """Backups of this calendar, oldest first."""
         folder = self._backup_folder()
         return sorted(folder.glob("*.ics")) if folder.exists() else []
+
+
+def _private_folders(folder: Path, owned: Path) -> None:
+    """`folder` and every folder from `owned` down to it enterable by their user only, with
+    any missing parents above `owned` made so too (the umask would leave them readable)."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+    for path in (folder, *folder.parents):
+        path.chmod(0o700)
+        if path == owned:
+            break
 
 
 def _copy_ownership(original: Path, descriptor: int) -> None:

@@ -63,7 +63,7 @@ class CalendarStore(Calendar):
         self._cached = document
         return document
 
-    def occurrences(self, first_day: date, last_day: date) -> list[Occurrence]:
+    def _occurrences(self, first_day: date, last_day: date) -> list[Occurrence]:
         return self.document().occurrences(first_day, last_day, self.zone)
 
     # --- changing ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from calendar_backend.matching import title_similarity
 
 log = logging.getLogger(__name__)
 
-Status = Literal["done", "needs_confirmation", "needs_input", "rejected", "error"]
+Status = Literal["done", "needs_confirmation", "needs_input", "rejected", "no_speech", "error"]
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,6 @@ from app.speech.microphone import (
     Microphone,
     MicrophoneSettings,
     NoInputDeviceError,
-    OnlySilenceError,
     Recording,
 )
 from app.speech.tts import AudioChunk, Synthesizer, play
@@ -384,6 +383,7 @@ class MainWindow(QMainWindow):
         changes; a server is asked again every few minutes."""
         location = self.preferences.calendar_location
         zone, clock = self.services.zone, self.services.clock
+        language = self.text.language
         try:
             if is_caldav_url(location):
                 self._unwatch()
@@ -396,7 +396,8 @@ class MainWindow(QMainWindow):
             return
 
         def work(_report: Report) -> tuple[Dialog, CalendarView]:
-            dialog = Dialog(open_store(location, zone=zone, clock=clock))
+            # Replies that belong to no request (nothing heard) start in the window's language.
+            dialog = Dialog(open_store(location, zone=zone, clock=clock), language=language)
             return dialog, read_view(dialog, self._today())
 
         self.assistant_lane.submit(work, self._calendar_opened, self._calendar_unusable)
@@ -566,11 +567,6 @@ class MainWindow(QMainWindow):
                 "The microphone stopped delivering sound. Check that it is still connected,"
                 " then try again."
             )
-        if isinstance(error, OnlySilenceError):
-            return text(
-                "Only silence was recorded. Is the microphone muted or too far away? Speak"
-                " after pressing the button."
-            )
         if isinstance(error, ClippingError):
             return text(
                 "The recording is distorted. Turn the microphone's input level down in the"
@@ -605,17 +601,8 @@ class MainWindow(QMainWindow):
             report("transcribing")
             transcript = pipeline.hear(recording.samples, language)
             report("thinking")
-            chosen = transcript.language if language == "auto" else language
             now = clock().astimezone(zone)
-            turn = pipeline.respond(transcript.text, chosen, now, dialog)
-            turn = Turn(
-                turn.text,
-                turn.language,
-                turn.outcome,
-                turn.understanding,
-                transcript,
-                turn.timings_ms,
-            )
+            turn = pipeline.respond_to_speech(transcript, language, now, dialog)
             return self._answer_with_view(turn.outcome, dialog, now.date(), turn)
 
         self.assistant_lane.submit(work, self._answer, self._request_failed, self._set_state)
@@ -657,6 +644,14 @@ class MainWindow(QMainWindow):
             self._show_calendar(answer.view)
         elif answer.view_error is not None:
             self._calendar_failed(answer.view_error)
+        if outcome.status == "no_speech":
+            self.action_label.clear()
+            self.show_error(
+                self.text(
+                    "Only silence was recorded. Is the microphone muted or too far away? Speak"
+                    " after pressing the button."
+                )
+            )
         self.answered.emit(answer)
         self._speak(outcome)
 

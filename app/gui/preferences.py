@@ -8,6 +8,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QSettings
 
+from app.private_files import make_private, private_folder, write_private
 from app.speech.voices import APP_NAME
 
 RECOGNITION_LANGUAGES = ("auto", "de", "en")
@@ -65,6 +66,7 @@ def load_preferences(settings: QSettings) -> Preferences:
 
 
 def save_preferences(settings: QSettings, preferences: Preferences) -> None:
+    _keep_private(Path(settings.fileName()))
     settings.setValue("microphone/name", preferences.microphone)
     settings.setValue("recognition/language", preferences.recognition_language)
     for language in ("de", "en"):
@@ -81,3 +83,14 @@ def _flag(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes")
     return bool(value)
+
+
+def _keep_private(path: Path) -> None:
+    """The settings file readable by its user only. Qt saves it by replacing it with a new
+    file that keeps the old one's permissions, so an empty private file made before the first
+    save stays private through every later one."""
+    private_folder(path.parent)
+    if path.exists():
+        make_private(path)
+    else:
+        write_private(path, b"")

@@ -3,7 +3,6 @@ a CalDAV server), spoken replies on or off, and the language of the window."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -23,6 +22,7 @@ from app.gui.calendar_settings import CalendarSettings
 from app.gui.preferences import Preferences
 from app.gui.text import UiText
 from app.gui.workers import message_for
+from app.private_files import copy_private, make_private, private_folder
 from app.speech.voices import (
     VoiceError,
     bundled_voices,
@@ -51,15 +51,23 @@ def installed_voices(language: str) -> list[Path]:
 
 
 def add_voice_file(model: Path, folder: Path | None = None) -> Path:
-    """Copy a Piper voice (`x.onnx` and its `x.onnx.json`) into the user's voices folder;
-    returns the copied model. Raises VoiceError when the files are not a usable voice."""
+    """Copy a Piper voice (`x.onnx` and its `x.onnx.json`) into the user's voices folder,
+    readable by the user only; returns the copied model. Raises VoiceError when the files are
+    not a usable voice, are links, or would not land right inside the voices folder."""
+    if model.name in ("", ".", "..") or not model.name.endswith(".onnx"):
+        raise VoiceError(f"{model}: not the name of a voice file (x.onnx)")
     voice = read_piper_voice(model)
-    target_folder = folder or user_voices_dir()
-    target_folder.mkdir(parents=True, exist_ok=True)
+    for source in (voice.model_path, voice.config_path):
+        if source.is_symlink():
+            raise VoiceError(f"{source} is a link: choose the file it points to")
+    # A file name alone (never a path, "..", or absolute) puts both copies right inside.
+    target_folder = private_folder(folder or user_voices_dir())
     target = target_folder / model.name
-    if target.resolve() != model.resolve():
-        shutil.copyfile(voice.config_path, target_folder / voice.config_path.name)
-        shutil.copyfile(model, target)
+    if not target.is_symlink() and target.resolve() == model.resolve():
+        return make_private(target)
+    # A copy replaces whatever lies at its name, a link too, without writing through it.
+    copy_private(voice.config_path, target_folder / voice.config_path.name)
+    copy_private(model, target)
     return target
 
 

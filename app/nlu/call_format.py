@@ -37,12 +37,22 @@ MAX_PHRASE_CHARS = 120
 MAX_CALL_TOKENS = 96
 """Enough for the longest valid call; generation is cut there."""
 
-_FORBIDDEN_IN_TEXT = re.compile(r'["\u201c\u201d\u201e\r\n\t]+')
+_FORBIDDEN_IN_TEXT = re.compile(r'["\u201c\u201d\u201e\x00-\x1f\x7f-\x9f\u2028\u2029]+')
+"""Quotes, control characters (line breaks and tabs among them) and line separators."""
 _SPACES = re.compile(r"\s+")
 
 
 class MalformedCallError(ValueError):
     """The model's output is not a valid call."""
+
+
+class PromptTooLongError(ValueError):
+    """A prompt that leaves the model no room for the call in its context."""
+
+    def __init__(self, tokens: int, limit: int) -> None:
+        super().__init__(f"utterance too long ({tokens} tokens; at most {limit} fit)")
+        self.tokens = tokens
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,8 @@ class RawCall:
 
 
 def clean_utterance(text: str) -> str:
-    """The utterance as the model sees it: no quotes or line breaks, single spaces."""
+    """The utterance as the model sees it: no quotes, control characters or line breaks,
+    single spaces."""
     return _SPACES.sub(" ", _FORBIDDEN_IN_TEXT.sub(" ", text)).strip()
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from llama_cpp import Llama
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from app.nlu.call_format import MAX_CALL_TOKENS, CallStyle, grammar
+from app.nlu.call_format import MAX_CALL_TOKENS, CallStyle, PromptTooLongError, grammar
 from app.nlu.functions import END_TOKEN, FUNCTIONS, FunctionSpec
 from app.nlu.model_store import adapter_path, ensure_model
 
@@ -189,7 +189,7 @@ class LlamaCallModel:
         self._use_grammar(copy_from, tuple(functions), style)
         tokens = self.tokenize(prompt_text)
         if len(tokens) + MAX_CALL_TOKENS > self._context_tokens:
-            raise CallModelError(f"utterance too long ({len(tokens)} tokens)")
+            raise PromptTooLongError(len(tokens), self._context_tokens - MAX_CALL_TOKENS)
         self._reuse_prefix(tokens)
         self._llm.eval(tokens[self._llm.n_tokens :])
         prompt_done = time.perf_counter()

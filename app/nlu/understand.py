@@ -7,12 +7,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from app.nlu.call_format import MalformedCallError, parse_call, prompt
+from app.limits import MAX_UTTERANCE_CHARS
+from app.nlu.call_format import (
+    MalformedCallError,
+    PromptTooLongError,
+    clean_utterance,
+    parse_call,
+    prompt,
+)
 from app.nlu.language import detect_language
 from app.resolve import ResolvedCall, resolve_call
 
 if TYPE_CHECKING:
     from app.nlu.llama_model import Completion
+
+
+class UtteranceError(ValueError):
+    """Text that cannot be understood as it is: empty, too long, or not text."""
 
 
 class CompletionModel(Protocol):
@@ -52,10 +63,17 @@ class Understander:
         self.model = model
 
     def understand(self, text: str, language: str, now: datetime) -> Understanding:
-        """`language` is "de", "en", or "auto" (chosen from the words of `text`)."""
+        """`language` is "de", "en", or "auto" (chosen from the words of `text`). Raises
+        UtteranceError for text that cannot be understood as it is (see `utterance_problem`)."""
+        problem = utterance_problem(text)
+        if problem is not None:
+            raise UtteranceError(problem)
         started = timer.perf_counter()
         chosen = detect_language(text) if language == "auto" else language
-        completion = self.model.complete(prompt(text), copy_from=text)
+        try:
+            completion = self.model.complete(prompt(text), copy_from=text)
+        except PromptTooLongError as error:
+            raise UtteranceError(str(error)) from None
         try:
             raw_call = parse_call(completion.text)
             understood = True
@@ -77,3 +95,17 @@ class Understander:
             prompt_ms=completion.prompt_ms,
             generate_ms=completion.generate_ms,
         )
+
+
+def utterance_problem(text: str) -> str | None:
+    """Why `text` cannot be understood as it is, or None. The model's context is checked when
+    the text is tokenized; this is what can be seen before."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not text: it holds bytes that are not UTF-8"
+    if not clean_utterance(text):
+        return "empty utterance: there is nothing to understand"
+    if len(text) > MAX_UTTERANCE_CHARS:
+        return f"utterance too long ({len(text)} characters; at most {MAX_UTTERANCE_CHARS})"
+    return None

@@ -37,6 +37,8 @@ class Transcript:
     """For a detected language, its share of the de+en probability; 1.0 when forced."""
     duration_s: float
     """Length of the audio."""
+    speech_s: float
+    """How much of it Silero VAD took for speech (all of it when VAD is off); 0.0: none."""
     ms: float
     """Recognition time (detection and decoding; not loading)."""
 
@@ -132,11 +134,12 @@ class Recognizer:
         started = time.perf_counter()
         duration_s = len(samples) / SAMPLE_RATE
         speech = self._speech_only(samples) if self.settings.vad else samples
+        speech_s = round(len(speech) / SAMPLE_RATE, 3)
         if len(speech) == 0:
             chosen = language if language in LANGUAGES else LANGUAGES[0]
             probability = 1.0 if language in LANGUAGES else 0.0
             return Transcript(
-                "", chosen or "de", probability, round(duration_s, 3), _ms_since(started)
+                "", chosen or "de", probability, round(duration_s, 3), 0.0, _ms_since(started)
             )
         if language in LANGUAGES:
             chosen, probability = str(language), 1.0
@@ -145,7 +148,7 @@ class Recognizer:
         text = self._decode(speech, chosen)
         self._model.forget_encoding()
         return Transcript(
-            text, chosen, round(probability, 4), round(duration_s, 3), _ms_since(started)
+            text, chosen, round(probability, 4), round(duration_s, 3), speech_s, _ms_since(started)
         )
 
     def detect_language(self, speech: Samples) -> tuple[str, float]:

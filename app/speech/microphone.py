@@ -1,6 +1,7 @@
 """The microphone: sounddevice capture from a device chosen by name, converted to 16 kHz mono,
 with a level callback for a meter, push-to-talk (`start`/`stop`) or automatic end of speech
-(`record_utterance`), and clear errors for the usual problems."""
+(`record_utterance`), and clear errors for the usual problems (a recording without speech is
+not one of them: see `app.speech.no_speech`)."""
 
 from __future__ import annotations
 
@@ -45,10 +46,6 @@ class RecordingQualityError(MicrophoneError):
         self.recording = recording
 
 
-class OnlySilenceError(RecordingQualityError):
-    """Nothing but silence (or steady noise) was recorded."""
-
-
 class ClippingError(RecordingQualityError):
     """The input was too loud: many samples hit full scale."""
 
@@ -71,6 +68,8 @@ class Recording:
     device_sample_rate: int
     ended_by: EndReason
     speech_detected: bool
+    """Whether the end-of-speech detector heard speech start. Whether the recording holds
+    speech at all is decided after it, for every door alike (`app.speech.no_speech`)."""
     clipped_fraction: float
     """Share of the device's samples at full scale."""
 
@@ -413,10 +412,6 @@ class Microphone:
 def _checked(recording: Recording) -> Recording:
     if len(recording.samples) == 0:
         raise DeviceVanishedError(f"the microphone {recording.device_name!r} delivered no sound")
-    if not recording.speech_detected:
-        raise OnlySilenceError(
-            "only silence was recorded: is the microphone muted or too far away?", recording
-        )
     if recording.clipped_fraction > CLIPPING_LIMIT:
         raise ClippingError(
             f"the recording is distorted ({recording.clipped_fraction:.1%} of it at full "

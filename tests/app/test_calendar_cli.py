@@ -155,6 +155,18 @@ def test_recurring_series_needs_series_flag(capsys, calendar):
             "--duration",
             "0",
         ],
+        [
+            "calendar",
+            "add",
+            "--calendar",
+            "x.ics",
+            "--title",
+            "X",
+            "--start",
+            "2026-12-24T10:00",
+            "--duration",
+            "1" + "0" * 15,  # more minutes than a timedelta holds
+        ],
         ["calendar", "list", "--calendar", "x.ics", "--from", "2026-12-24", "--to", "2026-12-01"],
         ["calendar", "list", "--calendar", "x.ics", "--tz", "Mars/Olympus"],
         [

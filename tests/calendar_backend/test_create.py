@@ -5,6 +5,7 @@ import icalendar
 import pytest
 
 from calendar_backend import CalendarStore
+from calendar_backend.errors import DateOutOfRangeError
 from tests.conftest import BERLIN, ics
 
 
@@ -124,6 +125,58 @@ def test_title_with_special_characters_round_trips(make_store):
     store.create(title, datetime(2026, 11, 27, 9, 0))
     (listed,) = store.occurrences(date(2026, 11, 27), date(2026, 11, 27))
     assert listed.title == title
+
+
+def test_control_characters_in_a_title_become_spaces(make_store):
+    store = make_store()
+    created = store.create("Zahn\x00arzt\x1b[31m\r\nEND:VEVENT", datetime(2026, 11, 27, 9, 0))
+    assert created.title == "Zahn arzt [31m END:VEVENT"
+    (listed,) = store.occurrences(date(2026, 11, 27), date(2026, 11, 27))
+    assert listed.title == created.title
+    assert store.path.read_bytes().count(b"\nEND:VEVENT") == 1
+
+
+def test_a_title_that_is_not_text_is_refused(make_store):
+    # Found by the fuzz tests: bytes of another encoding in argv become lone surrogates,
+    # and the codec's own complaint was all the reason given.
+    store = make_store()
+    before = store.path.read_bytes()
+    with pytest.raises(ValueError, match="the title is not text"):
+        store.create("Caf\udce9", datetime(2026, 11, 27, 9, 0))
+    assert store.path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("start", "duration"),
+    [
+        (datetime(9999, 12, 31, 23, 30), timedelta(hours=1)),  # found by the fuzz tests
+        (datetime(1, 1, 1, 0, 30), timedelta(hours=1)),
+        (datetime(2999, 12, 31, 23, 30), timedelta(hours=1)),
+        (datetime(2026, 11, 27, 9, 0), timedelta(days=999_999_999)),
+        (date(3000, 1, 1), None),
+        (date(1899, 12, 31), None),
+    ],
+)
+def test_an_event_outside_the_years_kept_is_refused(make_store, start, duration):
+    store = make_store()
+    before = store.path.read_bytes()
+    with pytest.raises(DateOutOfRangeError):
+        store.create("X", start, duration)
+    assert store.path.read_bytes() == before
+
+
+def test_listing_and_deleting_outside_the_years_kept_is_refused(make_store):
+    store = make_store()
+    created = store.create("X", date(2999, 12, 31))
+    assert [o.uid for o in store.occurrences(date(2999, 12, 31), date(2999, 12, 31))] == [
+        created.uid
+    ]
+    with pytest.raises(DateOutOfRangeError, match="1900 to 2999"):
+        store.occurrences(date(9999, 12, 31), date(9999, 12, 31))  # found by the fuzz tests
+    with pytest.raises(DateOutOfRangeError):
+        store.occurrences(date(1, 1, 1), date(2026, 1, 1))
+    with pytest.raises(DateOutOfRangeError):
+        store.delete(created.uid, date(1, 1, 1))
 
 
 @pytest.mark.parametrize("duration", [timedelta(0), timedelta(minutes=-5)])

@@ -104,6 +104,32 @@ def test_backup_folder_defaults_to_the_user_data_folder(tmp_path):
     assert backup.is_relative_to(os.environ["XDG_DATA_HOME"])
 
 
+def test_backups_and_the_folders_above_them_are_readable_by_their_user_only(tmp_path):
+    store = CalendarStore(tmp_path / "c.ics", zone=BERLIN)
+    old_umask = os.umask(0o022)
+    try:
+        store.create("X", datetime(2026, 11, 27, 9, 0))
+    finally:
+        os.umask(old_umask)
+    (backup,) = store.storage.backups()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    data_home = Path(os.environ["XDG_DATA_HOME"])
+    for folder in backup.parents:
+        if folder == data_home:
+            break
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_an_existing_backup_folder_readable_by_others_is_made_private(make_store, tmp_path):
+    store = make_store(SERIES)
+    (tmp_path / "backups").mkdir(mode=0o755)
+    (tmp_path / "backups").chmod(0o755)
+    store.create("X", datetime(2026, 11, 27, 9, 0))
+    (backup,) = store.storage.backups()
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -146,3 +172,16 @@ def test_unreadable_file_says_so(make_store, monkeypatch):
     with pytest.raises(CalendarFileError, match="permission to read it was denied") as denial:
         store.occurrences(date(2026, 11, 1), date(2026, 11, 30))
     assert "read and write access" in str(denial.value)
+
+
+def test_a_file_far_larger_than_any_calendar_is_refused(tmp_path):
+    huge = tmp_path / "disk-image.ics"
+    with huge.open("wb") as stream:
+        stream.truncate(storage_module.MAX_CALENDAR_BYTES + 1)  # sparse: no disk space used
+    store = CalendarStore(huge, zone=BERLIN, backup_dir=tmp_path / "b")
+    with pytest.raises(CalendarFileError, match=r"more than the 50 MB a calendar file may have"):
+        store.occurrences(date(2026, 1, 1), date(2026, 1, 2))
+    with pytest.raises(CalendarFileError, match="50 MB"):
+        store.create("X", datetime(2026, 11, 27, 9, 0))
+    assert huge.stat().st_size == storage_module.MAX_CALENDAR_BYTES + 1
+    assert not (tmp_path / "b").exists()

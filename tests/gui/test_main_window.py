@@ -26,7 +26,6 @@ from app.speech.microphone import (
     Level,
     MicrophoneSettings,
     NoInputDeviceError,
-    OnlySilenceError,
     Recording,
 )
 from app.speech.tts import AudioChunk
@@ -287,6 +286,42 @@ def test_a_calendar_that_cannot_be_opened_is_explained_and_nothing_is_done(
     assert harness.speaker.seconds == []
 
 
+@pytest.mark.parametrize(
+    ("ui_language", "reply", "banner"),
+    [
+        ("en", "I did not hear anything.", "Only silence was recorded."),
+        ("de", "Ich habe nichts gehört.", "Es wurde nur Stille aufgenommen."),
+    ],
+)
+def test_a_recording_without_speech_is_answered_as_such_and_changes_nothing(
+    qtbot, tmp_path: Path, pipeline: Pipeline, ui_language: str, reply: str, banner: str
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language=ui_language)
+    seed_dentist(harness.store)
+    harness.start()
+    window = harness.window
+    before = harness.preferences.calendar_path.read_bytes()
+
+    def say_nothing(samples: np.ndarray, expected_reply: str) -> None:
+        harness.say(samples.astype(np.float32))
+        assert window.reply_label.text().startswith(expected_reply)
+        assert window.error_banner.isVisible() and window.error_banner.text().startswith(banner)
+        assert window.action_label.text() == ""
+        assert harness.speaker.seconds[-1] > 0.5
+        assert harness.preferences.calendar_path.read_bytes() == before
+
+    # Before any request, in the window's language.
+    say_nothing(np.zeros(3 * 16_000), reply)
+    assert window.state == "ready"
+    # After one, in the language of that request; and what waits for an answer keeps waiting.
+    harness.say(load_audio(FIXTURES / "en_delete_dentist.flac"))
+    assert window.state == "waiting"
+    say_nothing(np.random.default_rng(7).normal(0, 0.2, 48_000), "I did not hear anything.")
+    assert window.state == "waiting" and window.choice_box.isVisible()
+    harness.say(spoken(pipeline, "Yes."))
+    assert harness.titles_on(TOMORROW_3PM.date()) == []
+
+
 def test_no_on_the_button_keeps_the_event(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
     harness = Harness(qtbot, tmp_path, pipeline)
     seed_dentist(harness.store)
@@ -438,11 +473,6 @@ def silent(reason: str) -> Recording:
             DeviceVanishedError("gone"),
             "The microphone stopped delivering sound.",
             "Das Mikrofon liefert keinen Ton mehr.",
-        ),
-        (
-            OnlySilenceError("silence", silent("stopped")),
-            "Only silence was recorded.",
-            "Es wurde nur Stille aufgenommen.",
         ),
         (
             ClippingError("loud", silent("stopped")),

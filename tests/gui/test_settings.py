@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,80 @@ def test_a_file_without_its_configuration_is_no_voice(tmp_path: Path) -> None:
     lonely.write_bytes(b"x")
     with pytest.raises(ValueError, match="configuration"):
         add_voice_file(lonely, tmp_path / "voices")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_a_copied_voice_is_readable_by_its_user_only(tmp_path: Path) -> None:
+    downloaded = fake_voice(tmp_path / "Downloads", "de_DE-thorsten-medium", "de")
+    voices = tmp_path / "share" / "voice-calendar" / "voices"
+    old_umask = os.umask(0o022)
+    try:
+        copied = add_voice_file(downloaded, voices)
+    finally:
+        os.umask(old_umask)
+    assert copied == voices / downloaded.name
+    assert mode(copied) == mode(voices / (downloaded.name + ".json")) == 0o600
+    assert mode(voices) == mode(voices.parent) == mode(voices.parent.parent) == 0o700
+
+
+@pytest.mark.parametrize("linked", [".onnx", ".onnx.json"])
+def test_a_voice_given_as_a_link_is_refused(tmp_path: Path, linked: str) -> None:
+    real = fake_voice(tmp_path / "real", "de_DE-eva-low", "de")
+    offered = fake_voice(tmp_path / "Downloads", "de_DE-eva-low", "de")
+    link = offered.with_name(f"de_DE-eva-low{linked}")
+    link.unlink()
+    link.symlink_to(real.with_name(link.name))
+    with pytest.raises(ValueError, match="is a link"):
+        add_voice_file(offered, tmp_path / "voices")
+    assert not (tmp_path / "voices").exists()
+
+
+def test_a_link_in_the_voices_folder_is_replaced_not_written_through(tmp_path: Path) -> None:
+    downloaded = fake_voice(tmp_path / "Downloads", "de_DE-thorsten-medium", "de")
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    outside = tmp_path / "bashrc"
+    outside.write_text("alias ls='ls --color'\n")
+    for name in (downloaded.name, downloaded.name + ".json"):
+        (voices / name).symlink_to(outside)
+    copied = add_voice_file(downloaded, voices)
+    assert outside.read_text() == "alias ls='ls --color'\n"
+    assert not copied.is_symlink() and copied.read_bytes() == downloaded.read_bytes()
+    assert sorted(p.name for p in voices.iterdir()) == sorted(
+        [downloaded.name, downloaded.name + ".json"]
+    )
+
+
+def test_a_path_through_dot_dot_lands_by_its_name_inside_the_voices_folder(tmp_path: Path):
+    downloaded = fake_voice(tmp_path / "Downloads", "de_DE-kerstin-low", "de")
+    roundabout = tmp_path / "Downloads" / ".." / "Downloads" / downloaded.name
+    copied = add_voice_file(roundabout, tmp_path / "voices")
+    assert copied == tmp_path / "voices" / downloaded.name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Downloads", "voices"]
+
+
+@pytest.mark.parametrize("name", ["..", ".", "de_DE-x.onnx.json"])
+def test_a_name_that_is_no_voice_file_is_refused(tmp_path: Path, name: str) -> None:
+    fake_voice(tmp_path / "Downloads", "de_DE-x", "de")
+    with pytest.raises(ValueError, match="not the name of a voice file"):
+        add_voice_file(tmp_path / "Downloads" / name, tmp_path / "Downloads" / "voices")
+    assert not (tmp_path / "Downloads" / "voices").exists()
+
+
+def test_the_settings_file_is_readable_by_its_user_only(tmp_path: Path) -> None:
+    settings = QSettings(
+        str(tmp_path / "config" / "voice-calendar" / "settings.ini"), QSettings.Format.IniFormat
+    )
+    old_umask = os.umask(0o022)
+    try:
+        save_preferences(settings, Preferences(microphone="USB Headset"))
+        save_preferences(settings, Preferences(microphone="Other"))
+    finally:
+        os.umask(old_umask)
+    path = Path(settings.fileName())
+    assert "Other" in path.read_text()
+    assert mode(path) == 0o600
+    assert mode(path.parent) == mode(path.parent.parent) == 0o700

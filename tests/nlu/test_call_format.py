@@ -163,3 +163,9 @@ def test_a_described_prompt_describes_every_function_and_its_grammar_compiles():
     rules = grammar("Was steht morgen an", style="described")
     assert '"list_events"' in rules and "<unused3>" not in rules
     LlamaGrammar.from_string(rules, verbose=False)
+
+
+def test_prompt_turns_control_characters_and_line_separators_into_spaces():
+    assert (
+        prompt("Zahnarzt\x00morgen\x1b[1m\u2028um\x7f3") == "Query: Zahnarzt morgen [1m um 3\nCall:"
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.nlu.call_format import grammar, parse_call, prompt
 from app.nlu.functions import FUNCTIONS
@@ -71,6 +73,28 @@ def test_outputs_stay_in_the_grammar_for_odd_input(model) -> None:
     ]:
         completion = model.complete(prompt(text))
         parse_call(completion.text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Zahnarzt\x00 morgen um 3", "Termin \x1b[31m morgen\x07", "Yoga\u2028am Montag"]
+)
+def test_control_characters_in_the_utterance_leave_the_copy_grammar_valid(model, text) -> None:
+    # A NUL once ended the grammar's text early: llama.cpp refused it and printed it on stderr.
+    completion = model.complete(prompt(text), copy_from=text)
+    parse_call(completion.text)
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(st.characters(), st.sampled_from('\x00\x1b\x7f\u2028"\\ ')),
+        max_size=40,
+    )
+)
+@settings(max_examples=200, deadline=None, derandomize=True)
+def test_llama_cpp_accepts_the_copy_grammar_of_any_utterance(model, utterance) -> None:
+    # llama.cpp parses the grammar in C; a grammar it refuses fails every call on that text.
+    sampler = _GrammarSampler(model._llm, grammar(utterance), model._candidates)
+    sampler.close()
 
 
 def test_repeated_prompts_give_the_same_completion(model) -> None:

@@ -4,6 +4,8 @@ then the whole build from the real pinned base package with synthetic deltas."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import gguf
@@ -154,6 +156,22 @@ def test_ensure_model_builds_once_and_verifies(deltas, tmp_path) -> None:
     assert sorted(p.name for p in cache.iterdir() if not p.name.endswith(".verified")) == sorted(
         [adapter_path(path).name, path.name]
     )
+
+
+def test_the_built_model_and_its_cache_are_readable_by_their_user_only(deltas, tmp_path) -> None:
+    cache = tmp_path / "cache" / "voice-calendar" / "models"
+    old_umask = os.umask(0o022)
+    try:
+        path = ensure_model(deltas, cache)
+    finally:
+        os.umask(old_umask)
+    written = sorted(cache.iterdir())
+    assert {p.name for p in written} >= {path.name, adapter_path(path).name}
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {
+        p.name: 0o600 for p in written
+    }
+    for folder in (cache, cache.parent, cache.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
 def test_a_damaged_cached_model_is_rebuilt(deltas, tmp_path) -> None:

@@ -138,10 +138,13 @@ def test_parse_jsonl_answers_line_by_line_with_one_model(monkeypatch, capsys):
 
     monkeypatch.setattr(parse_cli, "_load_model", load)
     lines = ["What's on my calendar tomorrow?", "", "Wie wird das Wetter morgen?"]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    stdin = io.TextIOWrapper(io.BytesIO(("\n".join(lines) + "\n").encode()))
+    monkeypatch.setattr("sys.stdin", stdin)
     assert main(["parse", "--jsonl", "--now", "2026-03-26T10:00", "--tz", "Europe/Berlin"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert [json.loads(line)["function"] for line in out] == ["list_events", "none"]
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["text"] for row in rows] == lines
+    assert [row.get("function") for row in rows] == ["list_events", None, "none"]
+    assert rows[1] == {"text": "", "error": "empty utterance: there is nothing to understand"}
     assert len(models) == 1 and len(models[0].prompts) == 2
 
 

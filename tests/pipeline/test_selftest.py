@@ -1,6 +1,8 @@
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO_ROOT
 
@@ -27,6 +29,8 @@ def test_selftest_runs_every_stage_and_says_so():
     }
     assert all(stage["ok"] for stage in summary["stages"].values())
     assert "ok   calendar" in completed.stderr
+    # Its throwaway calendar left no backups in the user's folders.
+    assert not (Path(os.environ["XDG_DATA_HOME"]) / "voice-calendar" / "backups").exists()
 
 
 def test_a_machine_without_portaudio_fails_the_audio_stage_and_says_what_to_install(

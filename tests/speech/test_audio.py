@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
 
-from app.speech.audio import SAMPLE_RATE, AudioFileError, Resampler, load_audio, resample, write_wav
+from app.limits import MAX_RECORDING_S
+from app.speech.audio import (
+    SAMPLE_RATE,
+    AudioFileError,
+    RecordingTooLongError,
+    Resampler,
+    load_audio,
+    resample,
+    write_wav,
+)
 
 
 def tone(rate: int, seconds: float, frequency: float = 440.0) -> np.ndarray:
@@ -36,19 +46,27 @@ def test_any_rate_and_channels_become_16k_mono(tmp_path: Path, rate, channels, e
     assert 0.3 < np.max(np.abs(decoded)) <= 1.0
 
 
-def test_mp3_is_decoded(tmp_path: Path):
+def mp3_bytes(samples: np.ndarray, rate: int, bit_rate: int = 128_000) -> bytes:
+    """Bare MP3 frames: no ID3 tag and no header frame that states the length."""
     import av
 
-    path = tmp_path / "tone.mp3"
-    samples = tone(44100, 1.0)
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("mp3", rate=44100, layout="mono")
+    buffer = io.BytesIO()
+    options = {"id3v2_version": "0", "write_xing": "0"}
+    with av.open(buffer, "w", format="mp3", options=options) as container:
+        stream = container.add_stream("mp3", rate=rate, layout="mono")
+        stream.bit_rate = bit_rate
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
-        frame.sample_rate = 44100
+        frame.sample_rate = rate
         for packet in stream.encode(frame):
             container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
+    return buffer.getvalue()
+
+
+def test_mp3_is_decoded(tmp_path: Path):
+    path = tmp_path / "tone.mp3"
+    path.write_bytes(mp3_bytes(tone(44100, 1.0), 44100))
     decoded = load_audio(path)
     assert abs(len(decoded) - SAMPLE_RATE) < 0.1 * SAMPLE_RATE
     assert dominant_frequency(decoded, SAMPLE_RATE) == pytest.approx(440, abs=3)
@@ -82,3 +100,29 @@ def test_streaming_resampler_matches_whole_conversion(rate, channels):
     assert abs(len(streamed) - 2 * SAMPLE_RATE) <= 32
     assert len(streamed) == len(whole)
     assert dominant_frequency(streamed, SAMPLE_RATE) == pytest.approx(300, abs=2)
+
+
+def test_a_recording_longer_than_a_command_is_refused_by_its_header(tmp_path: Path):
+    path = tmp_path / "lecture.flac"
+    soundfile.write(
+        path, np.zeros(int(SAMPLE_RATE * (MAX_RECORDING_S + 1)), np.float32), SAMPLE_RATE
+    )
+    with pytest.raises(
+        RecordingTooLongError, match=r"is 61 s long by its header; a command may take at most 60 s"
+    ):
+        load_audio(path)
+    assert len(load_audio(path, max_seconds=None)) == SAMPLE_RATE * (MAX_RECORDING_S + 1)
+
+
+def test_a_recording_whose_header_understates_its_length_is_stopped_while_decoding(
+    tmp_path: Path,
+):
+    # Bare MP3 frames state no length: it is estimated from the first frames' bit rate, so a
+    # loud start at 320 kbit/s and a long quiet rest at 32 kbit/s look like a few seconds.
+    path = tmp_path / "joined.mp3"
+    path.write_bytes(
+        mp3_bytes(tone(44100, 2.0), 44100, 320_000)
+        + mp3_bytes(tone(44100, MAX_RECORDING_S + 10), 44100, 32_000)
+    )
+    with pytest.raises(RecordingTooLongError, match=r"longer than 60 s; a command may take at"):
+        load_audio(path)
