@@ -35,12 +35,10 @@ def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentParser) -> Any:
     if (args.text is None) == (not args.jsonl):
         parser.error("give TEXT, or --jsonl with utterances on stdin (not both)")
-    from app.nlu.understand import Understander, UtteranceError, utterance_problem
+    from app.nlu.understand import Understander, UtteranceError, check_utterance
 
     if args.text is not None:
-        problem = utterance_problem(args.text)
-        if problem is not None:  # refused before the model loads
-            raise UtteranceError(problem)
+        check_utterance(args.text)  # refused before the model loads
         understander = Understander(_load_model())
         return understander.understand(args.text, context.language, context.now).to_json()
     understander = Understander(_load_model())

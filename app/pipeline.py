@@ -62,9 +62,10 @@ class Pipeline:
             )
         try:
             understanding = self.understander.understand(text, language, now)
-        except UtteranceError:
+        except UtteranceError as error:
             chosen = language if language in LANGUAGES else dialog.language
-            outcome = Outcome("error", replies_for(chosen).say("too_long"), chosen)
+            reply = "too_long" if error.too_long else "not_understood"
+            outcome = Outcome("error", replies_for(chosen).say(reply), chosen)
             return Turn(text, chosen, outcome, None, timings_ms={"nlu": _ms_since(started)})
         calendar_started = timer.perf_counter()
         if understanding.understood:

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 class UtteranceError(ValueError):
     """Text that cannot be understood as it is: empty, too long, or not text."""
 
+    def __init__(self, reason: str, *, too_long: bool = False) -> None:
+        super().__init__(reason)
+        self.too_long = too_long
+
 
 class CompletionModel(Protocol):
     """Anything that completes a prompt with one call: the shipped llama.cpp model, or a
@@ -64,16 +68,14 @@ class Understander:
 
     def understand(self, text: str, language: str, now: datetime) -> Understanding:
         """`language` is "de", "en", or "auto" (chosen from the words of `text`). Raises
-        UtteranceError for text that cannot be understood as it is (see `utterance_problem`)."""
-        problem = utterance_problem(text)
-        if problem is not None:
-            raise UtteranceError(problem)
+        UtteranceError for text that cannot be understood as it is (see `check_utterance`)."""
+        check_utterance(text)
         started = timer.perf_counter()
         chosen = detect_language(text) if language == "auto" else language
         try:
             completion = self.model.complete(prompt(text), copy_from=text)
         except PromptTooLongError as error:
-            raise UtteranceError(str(error)) from None
+            raise UtteranceError(str(error), too_long=True) from None
         try:
             raw_call = parse_call(completion.text)
             understood = True
@@ -97,15 +99,17 @@ class Understander:
         )
 
 
-def utterance_problem(text: str) -> str | None:
-    """Why `text` cannot be understood as it is, or None. The model's context is checked when
-    the text is tokenized; this is what can be seen before."""
+def check_utterance(text: str) -> None:
+    """Raises UtteranceError for text that cannot be understood as it is: what can be seen
+    before the text is tokenized (the model's context is checked then)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "not text: it holds bytes that are not UTF-8"
+        raise UtteranceError("not text: it holds bytes that are not UTF-8") from None
     if not clean_utterance(text):
-        return "empty utterance: there is nothing to understand"
+        raise UtteranceError("empty utterance: there is nothing to understand")
     if len(text) > MAX_UTTERANCE_CHARS:
-        return f"utterance too long ({len(text)} characters; at most {MAX_UTTERANCE_CHARS})"
-    return None
+        raise UtteranceError(
+            f"utterance too long ({len(text)} characters; at most {MAX_UTTERANCE_CHARS})",
+            too_long=True,
+        )

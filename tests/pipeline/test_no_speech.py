@@ -102,3 +102,12 @@ def test_a_transcript_too_long_for_the_model_is_answered_not_raised(
     assert turn.outcome.status == "error"
     assert turn.outcome.message.startswith("Das war zu lang für mich.")
     assert calendar.read_bytes() == SERIES
+
+
+def test_text_with_nothing_to_understand_is_not_called_too_long(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    dialog = Dialog(CalendarStore(tmp_path / "calendar.ics", zone=BERLIN), language="en")
+    turn = pipeline.respond(" \x00 ", "auto", datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN), dialog)
+    assert turn.outcome.status == "error"
+    assert turn.outcome.message == "I did not understand that. Please say it another way."
