@@ -13,6 +13,7 @@ from app.temporal.durations import resolve_canonical_duration
 _DIRECTIONS = {"_later": 1, "_earlier": -1}
 _CALENDAR_OFFSET = re.compile(r"^(\d+) (_day|_week|_month|_year)$")
 _TO_WEEK_OR_MONTH = re.compile(r"^(?:_to |_in )?(_next|_afternext|_coming) (_week|_month)$")
+_AFTER_NEXT_LAST = re.compile(r"(_week|_month) _afternext$")  # "the week after next"
 _LEADING_WORDS = frozenset({"_at", "_to"})
 _WEEKS_AHEAD = {"_next": 1, "_coming": 1, "_afternext": 2}
 
@@ -29,7 +30,7 @@ def _day_of(start: datetime | date) -> date:
 
 def _to_week_or_month(text: str, start: datetime | date, now: datetime) -> datetime | date | None:
     """ "auf nächste Woche": the start's weekday in the week after now's; a month likewise."""
-    match = _TO_WEEK_OR_MONTH.match(text)
+    match = _TO_WEEK_OR_MONTH.match(_AFTER_NEXT_LAST.sub(r"_afternext \1", text))
     if match is None:
         return None
     ahead = _WEEKS_AHEAD[match[1]]

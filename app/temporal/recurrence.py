@@ -35,6 +35,10 @@ _DAY_OF_MONTH = re.compile(
     r"(?<!\S)(?:(\d{1,2})\.? _m(\d{1,2})|_m(\d{1,2}) (\d{1,2})\.?|(\d{1,2})\.(\d{1,2})\.?)(?!\S)"
 )
 _COUNT = re.compile(r"(?<!\S)(\d+) _times(?!\S)")
+_TIMES_PER = re.compile(
+    r"(?<!\S)_times (?:1 )?"
+    r"(?:_daily|_weekly|_monthly|_yearly|_of_month|_day|_week|_month|_year)(?!\S)"
+)
 _FOR_LENGTH = re.compile(
     r"(?<!\S)(?:_for (\d+) (_day|_week|_month|_year)|(\d+) (_day|_week|_month|_year) _long)(?!\S)"
 )
@@ -168,7 +172,7 @@ def _end_of(text: str, first: date) -> date | None:
 
 
 def _until(end_tokens: list[str], language: str, first: date) -> date | None:
-    text = " ".join(end_tokens)
+    text = " ".join(end_tokens).replace("_of_month", "_month")  # "bis Ende des Monats"
     if text.startswith("_end"):
         return _end_of(text, first)
     return resolve_canonical_date(text, language, first)
@@ -201,6 +205,8 @@ def _apply_ends(rule: Rule, body: str, end_tokens: list[str], language: str, fir
 def resolve_recurrence_phrase(phrase: str, language: str, first: date) -> str | None:
     tokens, end_tokens = _split_end(list(change_tokens(phrase, language)))
     body = " ".join(tokens)
+    if _TIMES_PER.search(body):
+        return None  # "dreimal wöchentlich", "twice a week": how often, not how many
     without_ends = _COUNT.sub("", _FOR_LENGTH.sub("", body)).split()
     rule = _body(without_ends)
     if rule is None or not _apply_ends(rule, body, end_tokens, language, first):
