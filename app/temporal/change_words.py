@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from app.temporal.lexicon import LANGUAGES, LOCALES_DIR, canonical
 
-_WEEKDAY_TOKEN = re.compile(r"^_d\d$")
+_WEEKDAY_TOKEN = re.compile(r"^_d\d(?: _part_\w+)?$")  # "freitags", "freitagabends"
 _PLURAL_ENDING = "s"
 
 
@@ -69,7 +70,7 @@ def _own_token(word: str, vocab: ChangeVocabulary, language: str) -> str | None:
 def change_tokens(phrase: str, language: str) -> tuple[str, ...]:
     """The tokens of a phrase: this module's own words, the lexicon's canonical tokens between."""
     vocab = change_vocabulary(language)
-    text = " " + phrase.lower().strip().rstrip("!?;,") + " "
+    text = " " + unicodedata.normalize("NFC", phrase).lower().strip().rstrip("!?;,") + " "
     text = text.replace(",", " ")
     for pattern, replacement in vocab.phrases:
         text = pattern.sub(f" {replacement} ", text)
