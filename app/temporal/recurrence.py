@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.rrule import rrulestr
 
 from app.temporal.change_words import change_tokens
-from app.temporal.dates import add_offset, monday_of, resolve_canonical_date
+from app.temporal.dates import add_months, add_offset, monday_of, resolve_canonical_date
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORKDAYS = WEEKDAY_CODES[:5]
@@ -31,9 +31,8 @@ _EVERY_UNIT = re.compile(r"(?<!\S)_every (?:_other |\d+\.? )?(_day|_week|_month|
 _NTH_WEEKDAY = re.compile(r"(?<!\S)(?:(\d)\.|(_last)) _d(\d)(?!\S)")
 _WEEKDAY = re.compile(r"(?<!\S)_d(\d)(?!\S)")
 _MONTH_DAY = re.compile(r"(?<!\S)(\d{1,2})\.(?! _d\d)(?!\S)")
-_DAY_OF_MONTH = re.compile(
-    r"(?<!\S)(?:(\d{1,2})\.? _m(\d{1,2})|_m(\d{1,2}) (\d{1,2})\.?|(\d{1,2})\.(\d{1,2})\.?)(?!\S)"
-)
+_DAY_THEN_MONTH = re.compile(r"(?<!\S)(\d{1,2})(?:\.? _m|\.)(\d{1,2})\.?(?!\S)")
+_MONTH_THEN_DAY = re.compile(r"(?<!\S)_m(\d{1,2}) (\d{1,2})\.?(?!\S)")
 _COUNT = re.compile(r"(?<!\S)(\d+) _times(?!\S)")
 _TIMES_PER = re.compile(
     r"(?<!\S)_times (?:1 )?"
@@ -100,27 +99,25 @@ def _monthly_by_weekday(text: str, rule: Rule) -> bool:
     matches = list(_NTH_WEEKDAY.finditer(text))
     if not matches:
         return False
-    rule.frequency = "MONTHLY"
     for match in matches:
         position = "-1" if match[2] else match[1]
         rule.weekdays.append(position + WEEKDAY_CODES[int(match[3])])
     return True
 
 
-def _day_of_year(text: str, rule: Rule) -> None:
-    match = _DAY_OF_MONTH.search(text)
-    if match is None:
-        return
-    groups = match.groups()
-    day, month = (
-        (groups[0], groups[1])
-        if groups[0]
-        else (groups[3], groups[2])
-        if groups[2]
-        else (groups[4], groups[5])
-    )
-    rule.months.append(int(month))
-    rule.month_days.append(int(day))
+def _day_of_year(text: str, rule: Rule) -> bool:
+    """ "5. Mai", "may 5th", "24.12." -> BYMONTH and BYMONTHDAY; False for a day no year has."""
+    if match := _DAY_THEN_MONTH.search(text):
+        day, month = int(match[1]), int(match[2])
+    elif match := _MONTH_THEN_DAY.search(text):
+        day, month = int(match[2]), int(match[1])
+    else:
+        return True
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
+        return False
+    rule.months.append(month)
+    rule.month_days.append(day)
+    return True
 
 
 def _body(tokens: list[str]) -> Rule | None:
@@ -138,11 +135,14 @@ def _body(tokens: list[str]) -> Rule | None:
     elif "_every" in tokens and (weekdays := _said_weekdays(text)):
         rule.frequency, rule.weekdays = rule.frequency or "WEEKLY", weekdays
     elif rule.frequency in ("", "YEARLY") and ("_every" in tokens or rule.frequency):
-        _day_of_year(text, rule)
+        if not _day_of_year(text, rule):
+            return None
         if rule.months:
             rule.frequency = "YEARLY"
     elif rule.frequency == "MONTHLY":
         rule.month_days = [int(day) for day in _MONTH_DAY.findall(text)]
+        if any(not 1 <= day <= 31 for day in rule.month_days):
+            return None
     if rule.frequency == "WEEKLY" and not rule.weekdays:
         rule.weekdays = _said_weekdays(text)
     if not rule.frequency:
@@ -151,22 +151,25 @@ def _body(tokens: list[str]) -> Rule | None:
     return rule
 
 
+def _last_day_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _end_of(text: str, first: date) -> date | None:
     if match := _END_OF_MONTH.match(text):
         month = int(match[1])
         year = int(match[2]) if match[2] else first.year
-        end = date(year, month, calendar.monthrange(year, month)[1])
+        end = _last_day_of_month(year, month)
         if match[2] is None and end < first:
-            end = date(year + 1, month, end.day)
+            end = _last_day_of_month(year + 1, month)
         return end
     if match := _END_OF.match(text):
         ahead = 1 if match[1] == "_next" else 0
         if match[2] == "_week":
             return monday_of(first) + timedelta(weeks=ahead, days=6)
         if match[2] == "_month":
-            start = add_offset(first.replace(day=1), ahead, "_month")
-            assert start is not None
-            return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+            start = add_months(first, ahead)
+            return _last_day_of_month(start.year, start.month)
         return date(first.year + ahead, 12, 31)
     return None
 
