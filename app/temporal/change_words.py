@@ -17,6 +17,11 @@ from app.temporal.lexicon import LANGUAGES, LOCALES_DIR, canonical
 
 _WEEKDAY_TOKEN = re.compile(r"^_d\d(?: _part_\w+)?$")  # "freitags", "freitagabends"
 _PLURAL_ENDING = "s"
+_LIST_COMMA = re.compile(r",(?!\d)")  # "montags, mittwochs"; not the one of "1,5"
+_LENGTH_TOKENS = frozenset(
+    {"_minute", "_hour", "_h", "_quarterhour", "_day", "_week", "_month", "_year", "_half",
+     "_quarter", "_threequarter", "_and"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def change_tokens(phrase: str, language: str) -> tuple[str, ...]:
     """The tokens of a phrase: this module's own words, the lexicon's canonical tokens between."""
     vocab = change_vocabulary(language)
     text = " " + unicodedata.normalize("NFC", phrase).lower().strip().rstrip("!?;,") + " "
-    text = text.replace(",", " ")
+    text = _LIST_COMMA.sub(" ", text)
     for pattern, replacement in vocab.phrases:
         text = pattern.sub(f" {replacement} ", text)
     tokens: list[str] = []
@@ -94,3 +99,10 @@ def change_tokens(phrase: str, language: str) -> tuple[str, ...]:
         tokens.extend(own.split())
     flush()
     return tuple(tokens)
+
+
+def is_length(tokens: list[str]) -> bool:
+    """Whether the tokens say a length and nothing else ("1 _half _hour", "2 _day")."""
+    return bool(tokens) and all(
+        token in _LENGTH_TOKENS or token.replace(",", "").isdigit() for token in tokens
+    )

@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-from app.temporal.change_words import change_tokens
+from app.temporal.change_words import change_tokens, is_length
 from app.temporal.dates import add_months, add_offset, monday_of
 from app.temporal.durations import resolve_canonical_duration
 
@@ -72,4 +72,6 @@ def resolve_move_phrase(
     if len(directions) > 1:
         return None
     amount = [token for token in tokens if token not in _DIRECTIONS and token not in _LEADING_WORDS]
+    if not is_length(amount):
+        return None  # "eine Stunde später am Freitag": the new day is resolve_date's
     return _shift(amount, _DIRECTIONS[directions[0]], current_start, language)

@@ -33,6 +33,8 @@ _WEEKDAY = re.compile(r"(?<!\S)_d(\d)(?!\S)")
 _MONTH_DAY = re.compile(r"(?<!\S)(\d{1,2})\.(?! _d\d)(?!\S)")
 _DAY_THEN_MONTH = re.compile(r"(?<!\S)(\d{1,2})(?:\.? _m|\.)(\d{1,2})\.?(?!\S)")
 _MONTH_THEN_DAY = re.compile(r"(?<!\S)_m(\d{1,2}) (\d{1,2})\.?(?!\S)")
+_NOT_A_RECURRENCE = frozenset({"_ahead", "_later", "_earlier"})
+_EVERY_PART_OF_DAY = re.compile(r"(?<!\S)_every _part_\w+(?!\S)")  # "jeden Abend"
 _COUNT = re.compile(r"(?<!\S)(\d+) _times(?!\S)")
 _TIMES_PER = re.compile(
     r"(?<!\S)_times (?:1 )?"
@@ -84,7 +86,9 @@ def _frequency_word(tokens: list[str], text: str) -> str:
         if token in _FREQUENCY_WORDS:
             return _FREQUENCY_WORDS[token]
     match = _EVERY_UNIT.search(text)
-    return _UNIT_FREQUENCIES[match[1]] if match else ""
+    if match:
+        return _UNIT_FREQUENCIES[match[1]]
+    return "DAILY" if _EVERY_PART_OF_DAY.search(text) else ""
 
 
 def _said_weekdays(text: str) -> list[str]:
@@ -208,7 +212,7 @@ def _apply_ends(rule: Rule, body: str, end_tokens: list[str], language: str, fir
 def resolve_recurrence_phrase(phrase: str, language: str, first: date) -> str | None:
     tokens, end_tokens = _split_end(list(change_tokens(phrase, language)))
     body = " ".join(tokens)
-    if _TIMES_PER.search(body):
+    if _NOT_A_RECURRENCE.intersection(tokens) or _TIMES_PER.search(body):
         return None  # "dreimal wöchentlich", "twice a week": how often, not how many
     without_ends = _COUNT.sub("", _FOR_LENGTH.sub("", body)).split()
     rule = _body(without_ends)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from app.temporal.change_words import change_tokens
+from app.temporal.change_words import change_tokens, is_length
 from app.temporal.durations import resolve_canonical_duration
 
-_LENGTH_TOKENS = frozenset(
-    {"_minute", "_hour", "_h", "_quarterhour", "_day", "_week", "_half", "_quarter",
-     "_threequarter", "_and"}
-)  # fmt: skip
 _SINGLE_UNITS = frozenset({"_minute", "_hour", "_quarterhour", "_day", "_week"})
-
-
-def _is_length(tokens: list[str]) -> bool:
-    return bool(tokens) and all(
-        token in _LENGTH_TOKENS or token.replace(",", "").isdigit() for token in tokens
-    )
 
 
 def resolve_reminder_phrase(phrase: str, language: str) -> int | None:
     tokens = [token for token in change_tokens(phrase, language) if token != "_at"]
-    if not tokens or tokens[-1] != "_ahead" or not _is_length(tokens[:-1]):
+    if not tokens or tokens[-1] != "_ahead" or not is_length(tokens[:-1]):
         return None
     length = tokens[:-1]
     if len(length) == 1 and length[0] in _SINGLE_UNITS:  # "the day before", "die Stunde vorher"
