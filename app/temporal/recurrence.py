@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.rrule import rrulestr
 
 from app.temporal.change_words import change_tokens
+from app.temporal.clock import resolve_canonical_time
 from app.temporal.dates import add_months, add_offset, monday_of, resolve_canonical_date
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -33,6 +34,7 @@ _WEEKDAY = re.compile(r"(?<!\S)_d(\d)(?!\S)")
 _MONTH_DAY = re.compile(r"(?<!\S)(\d{1,2})\.(?! _d\d)(?!\S)")
 _DAY_THEN_MONTH = re.compile(r"(?<!\S)(\d{1,2})(?:\.? _m|\.)(\d{1,2})\.?(?!\S)")
 _MONTH_THEN_DAY = re.compile(r"(?<!\S)_m(\d{1,2}) (\d{1,2})\.?(?!\S)")
+_ANY_DAY = date(2000, 1, 1)  # whether a phrase names a day does not depend on today
 _NOT_A_RECURRENCE = frozenset({"_ahead", "_later", "_earlier"})
 _EVERY_PART_OF_DAY = re.compile(r"(?<!\S)_every _part_\w+(?!\S)")  # "jeden Abend"
 _COUNT = re.compile(r"(?<!\S)(\d+) _times(?!\S)")
@@ -185,12 +187,24 @@ def _until(end_tokens: list[str], language: str, first: date) -> date | None:
     return resolve_canonical_date(text, language, first)
 
 
-def _split_end(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """The tokens before "bis"/"until" and the end date after it."""
-    if "_to" not in tokens:
-        return tokens, []
-    at = tokens.index("_to")
-    return tokens[:at], tokens[at + 1 :]
+def _says_a_clock_time(segment: list[str], language: str) -> bool:
+    """ "17 Uhr" after "bis" ends a clock span ("von 9 bis 17 Uhr"), not the recurrence."""
+    text = " ".join(segment)
+    return (
+        resolve_canonical_time(text, language) is not None
+        and resolve_canonical_date(text, language, _ANY_DAY) is None
+    )
+
+
+def _split_end(tokens: list[str], language: str) -> tuple[list[str], list[str]]:
+    """The tokens without the end, and the end date after "bis"/"until"."""
+    positions = [index for index, token in enumerate(tokens) if token == "_to"]
+    for at in positions:
+        following = next((index for index in positions if index > at), len(tokens))
+        segment = tokens[at + 1 : following]
+        if not _says_a_clock_time(segment, language):
+            return tokens[:at] + tokens[following:], segment
+    return tokens, []
 
 
 def _apply_ends(rule: Rule, body: str, end_tokens: list[str], language: str, first: date) -> bool:
@@ -202,7 +216,7 @@ def _apply_ends(rule: Rule, body: str, end_tokens: list[str], language: str, fir
         rule.until = later - timedelta(days=1) if later is not None else None
     if end_tokens:
         rule.until = _until(end_tokens, language, first)
-        if rule.until is None:
+        if rule.until is None or rule.count is not None:
             return False
     if rule.count is not None and rule.count < 1:
         return False
@@ -210,7 +224,7 @@ def _apply_ends(rule: Rule, body: str, end_tokens: list[str], language: str, fir
 
 
 def resolve_recurrence_phrase(phrase: str, language: str, first: date) -> str | None:
-    tokens, end_tokens = _split_end(list(change_tokens(phrase, language)))
+    tokens, end_tokens = _split_end(list(change_tokens(phrase, language)), language)
     body = " ".join(tokens)
     if _NOT_A_RECURRENCE.intersection(tokens) or _TIMES_PER.search(body):
         return None  # "dreimal wöchentlich", "twice a week": how often, not how many
