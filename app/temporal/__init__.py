@@ -54,6 +54,8 @@ Policies (each has a test in `tests/temporal/test_policies.py`):
 | "bis Ende Juni", "until June 30" | UNTIL: the first such day on or after `first` |
 | "für 6 Wochen", "for 6 weeks", "6 Wochen lang" | UNTIL `first` + 6 weeks - 1 day |
 | "zehnmal", "ten times" alone; "am Montag" | None: an end or one day is no recurrence |
+| "dreimal wöchentlich", "twice a week" | None: how often in a week is no RRULE count |
+| "von 9 bis 17 Uhr" in a recurrence | a clock span (no UNTIL); a count and an end: None |
 | rule said without a start day | `first_occurrence`: the first day it falls on, today included |
 | "eine Viertelstunde vorher", "the day before" | reminder minutes (15, 1440); a unit alone is one |
 | "am Vorabend", "the evening before" | None: a clock time the day before, not a lead time |
@@ -61,6 +63,7 @@ Policies (each has a test in `tests/temporal/test_policies.py`):
 | "auf nächste Woche", "to next month" | the start's weekday (day of month) in the week (month) |
 | | after now's, its clock time kept |
 | a move without a direction: "um eine Stunde" | None |
+| a move with a day or time: "morgen eine Stunde später" | None (not a length alone) |
 """
 
 from __future__ import annotations

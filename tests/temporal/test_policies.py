@@ -420,3 +420,34 @@ def test_an_all_day_start_moves_by_whole_days_only() -> None:
     day_start = date(2026, 3, 27)
     assert resolve_move("zwei Tage später", "de", day_start, THURSDAY) == date(2026, 3, 29)
     assert resolve_move("eine Stunde später", "de", day_start, THURSDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("dreimal wöchentlich", "de"), ("twice a week", "en")]
+)
+def test_times_a_week_is_no_count(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("jeden Montag von 9 bis 17 Uhr", "de"), ("every monday from 9 to 5", "en")],
+)
+def test_a_clock_span_in_a_recurrence_is_no_end(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) == "FREQ=WEEKLY;BYDAY=MO"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("zehnmal jeden Montag bis Ende Juni", "de"), ("every monday ten times until june 30", "en")],
+)
+def test_a_count_and_an_end_together_are_none(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("morgen eine Stunde später", "de"), ("an hour later on friday", "en")],
+)
+def test_a_move_with_a_day_is_none(phrase: str, language: str) -> None:
+    assert resolve_move(phrase, language, THURSDAY, THURSDAY) is None
