@@ -48,6 +48,22 @@ Policies (each has a test in `tests/temporal/test_policies.py`):
 | "in zwei Stunden", "in an hour" | no time and no length: `resolve_time_offset` gives minutes |
 | "von 10 bis 12 Uhr", "from 2 to 4 pm" | as a time: the start (10:00, 14:00); as a length, or |
 | | through `resolve_time_span`: the minutes between (120) |
+| "jeden Donnerstag", "tuesdays" (recurrence) | weekly on that day; a weekday plural is "every" |
+| "jeden zweiten", "every other", "alle zwei Wochen" | INTERVAL=2 |
+| "jeden dritten Mittwoch im Monat" | MONTHLY;BYDAY=3WE ("letzten": -1) |
+| "bis Ende Juni", "until June 30" | UNTIL: the first such day on or after `first` |
+| "für 6 Wochen", "for 6 weeks", "6 Wochen lang" | UNTIL `first` + 6 weeks - 1 day |
+| "zehnmal", "ten times" alone; "am Montag" | None: an end or one day is no recurrence |
+| "dreimal wöchentlich", "twice a week" | None: how often in a week is no RRULE count |
+| "von 9 bis 17 Uhr" in a recurrence | a clock span (no UNTIL); a count and an end: None |
+| rule said without a start day | `first_occurrence`: the first day it falls on, today included |
+| "eine Viertelstunde vorher", "the day before" | reminder minutes (15, 1440); a unit alone is one |
+| "am Vorabend", "the evening before" | None: a clock time the day before, not a lead time |
+| "eine Stunde später", "two days earlier" (move) | the current start shifted, wall clock kept |
+| "auf nächste Woche", "to next month" | the start's weekday (day of month) in the week (month) |
+| | after now's, its clock time kept |
+| a move without a direction: "um eine Stunde" | None |
+| a move with a day or time: "morgen eine Stunde später" | None (not a length alone) |
 """
 
 from __future__ import annotations
@@ -61,13 +77,20 @@ from app.temporal.durations import (
     resolve_offset_phrase,
     resolve_span_phrase,
 )
+from app.temporal.moves import resolve_move_phrase
 from app.temporal.ranges import DateRange, resolve_range_phrase
+from app.temporal.recurrence import first_occurrence_of, resolve_recurrence_phrase
+from app.temporal.reminders import resolve_reminder_phrase
 
 __all__ = [
     "DateRange",
+    "first_occurrence",
     "resolve_date",
     "resolve_duration",
+    "resolve_move",
     "resolve_range",
+    "resolve_recurrence",
+    "resolve_reminder",
     "resolve_time",
     "resolve_time_offset",
     "resolve_time_span",
@@ -105,3 +128,36 @@ def resolve_time_span(phrase: str, language: str) -> int | None:
     """Minutes between the two clock times of a span said as the time ("von 10 bis 12 Uhr",
     "from 2 to 4 pm": 120); None for one clock time or anything else."""
     return resolve_span_phrase(phrase, language)
+
+
+def resolve_recurrence(phrase: str, language: str, first: date) -> str | None:
+    """The RRULE value (no "RRULE:" prefix) a recurrence phrase names ("jeden zweiten Dienstag"
+    -> "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"); parts in the order FREQ, INTERVAL, COUNT/UNTIL,
+    BYMONTH, BYDAY, BYMONTHDAY. Ends ("bis Ende Juni", "for 6 weeks") are resolved relative to
+    `first`, the first occurrence's day; UNTIL is a date. None for anything that does not
+    repeat, and for an end that cannot be read or lies before `first`."""
+    return resolve_recurrence_phrase(phrase, language, first)
+
+
+def first_occurrence(rule: str, today: date) -> date | None:
+    """The first day on or after `today` a rule said without a start day falls on ("jeden
+    Donnerstag" on a Monday -> that Thursday; on a Thursday -> today). With an UNTIL, resolve
+    the rule again against this day, since its ends were read relative to `first`."""
+    return first_occurrence_of(rule, today)
+
+
+def resolve_reminder(phrase: str, language: str) -> int | None:
+    """Minutes before the start a reminder phrase names ("eine Viertelstunde vorher" -> 15,
+    "a day before" -> 1440); None for anything else."""
+    return resolve_reminder_phrase(phrase, language)
+
+
+def resolve_move(
+    phrase: str, language: str, current_start: datetime | date, now: datetime
+) -> datetime | date | None:
+    """The new start a relative move names against the event's `current_start` ("eine Stunde
+    später", "two days earlier", "auf nächste Woche"); the same type as `current_start` (a day
+    of an all-day event moves by whole days only). None for anything else, new dates and
+    times included ("auf Freitag", "to 3 pm"): those are `resolve_date`'s and
+    `resolve_time`'s, whose day and clock time then replace the start's."""
+    return resolve_move_phrase(phrase, language, current_start, now)

@@ -6,12 +6,17 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.rrule import rrulestr
 
 from app.temporal import (
     DateRange,
+    first_occurrence,
     resolve_date,
     resolve_duration,
+    resolve_move,
     resolve_range,
+    resolve_recurrence,
+    resolve_reminder,
     resolve_time,
     resolve_time_offset,
 )
@@ -297,3 +302,152 @@ def test_no_offset_where_none_is_said_in_minutes_or_hours(phrase: str, language:
 def test_an_unsupported_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported language"):
         resolve_date("demain", "fr", THURSDAY)
+
+
+MONDAY = date(2026, 3, 23)
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("dienstags", "de"), ("on tuesdays", "en")])
+def test_weekday_plural_repeats_weekly(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) == "FREQ=WEEKLY;BYDAY=TU"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("jeden zweiten Dienstag", "de"), ("alle zwei Wochen dienstags", "de"),
+     ("every other tuesday", "en")],
+)  # fmt: skip
+def test_every_other_is_interval_two(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language", "expected"),
+    [
+        ("jeden dritten Mittwoch im Monat", "de", "FREQ=MONTHLY;BYDAY=3WE"),
+        ("jeden letzten Freitag im Monat", "de", "FREQ=MONTHLY;BYDAY=-1FR"),
+        ("every last friday of the month", "en", "FREQ=MONTHLY;BYDAY=-1FR"),
+    ],
+)
+def test_ordinal_weekday_of_the_month(phrase: str, language: str, expected: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("jeden Montag bis Ende Juni", "de"), ("every monday until june 30", "en")],
+)
+def test_until_is_the_first_such_day_on_or_after_first(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY).endswith("UNTIL=20260630;BYDAY=MO")  # type: ignore[union-attr]
+    after_june = resolve_recurrence(phrase, language, date(2026, 7, 6))
+    assert after_june == "FREQ=WEEKLY;UNTIL=20270630;BYDAY=MO"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("jeden Montag für 6 Wochen", "de"), ("sechs Wochen lang montags", "de"),
+     ("every monday for 6 weeks", "en")],
+)  # fmt: skip
+def test_for_a_length_ends_the_day_before_first_plus_that_length(
+    phrase: str, language: str
+) -> None:
+    rule = resolve_recurrence(phrase, language, MONDAY)
+    assert rule == "FREQ=WEEKLY;UNTIL=20260503;BYDAY=MO"
+    start = datetime.combine(MONDAY, time())
+    assert len(list(rrulestr(rule, dtstart=start))) == 6
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("zehnmal", "de"), ("ten times", "en"), ("am Montag", "de"), ("on monday", "en")],
+)
+def test_an_end_or_a_single_day_is_no_recurrence(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) is None
+
+
+def test_first_occurrence_is_the_first_day_the_rule_falls_on_today_included() -> None:
+    assert first_occurrence("FREQ=WEEKLY;BYDAY=TH", MONDAY) == date(2026, 3, 26)
+    assert first_occurrence("FREQ=WEEKLY;BYDAY=TH", date(2026, 3, 26)) == date(2026, 3, 26)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language", "minutes"),
+    [("den Tag vorher", "de", 1440), ("the day before", "en", 1440),
+     ("die Stunde vorher", "de", 60)],
+)  # fmt: skip
+def test_reminder_unit_alone_is_one(phrase: str, language: str, minutes: int) -> None:
+    assert resolve_reminder(phrase, language) == minutes
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("am Vorabend", "de"), ("the evening before", "en")]
+)
+def test_evening_before_is_no_lead_time(phrase: str, language: str) -> None:
+    assert resolve_reminder(phrase, language) is None
+
+
+def test_move_keeps_the_wall_clock_across_a_clock_change() -> None:
+    before_change = datetime(2026, 3, 28, 10, 0, tzinfo=ZONE)
+    moved = resolve_move("einen Tag später", "de", before_change, THURSDAY)
+    assert moved == datetime(2026, 3, 29, 10, 0, tzinfo=ZONE)
+    assert moved.utcoffset() != before_change.utcoffset()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("auf nächste Woche", "de"), ("to next week", "en")]
+)
+def test_move_to_next_week_is_the_week_after_nows(phrase: str, language: str) -> None:
+    three_weeks_on = datetime(2026, 4, 17, 9, 30, tzinfo=ZONE)  # a Friday
+    assert resolve_move(phrase, language, three_weeks_on, THURSDAY) == datetime(
+        2026, 4, 3, 9, 30, tzinfo=ZONE
+    )
+
+
+def test_move_to_next_month_keeps_the_day_or_takes_the_months_last() -> None:
+    now = datetime(2027, 1, 10, 10, 0, tzinfo=ZONE)
+    start = datetime(2027, 1, 31, 8, 0, tzinfo=ZONE)
+    assert resolve_move("auf nächsten Monat", "de", start, now) == datetime(
+        2027, 2, 28, 8, 0, tzinfo=ZONE
+    )
+
+
+@pytest.mark.parametrize(("phrase", "language"), [("um eine Stunde", "de"), ("by an hour", "en")])
+def test_move_without_a_direction_is_none(phrase: str, language: str) -> None:
+    assert resolve_move(phrase, language, THURSDAY, THURSDAY) is None
+
+
+def test_an_all_day_start_moves_by_whole_days_only() -> None:
+    day_start = date(2026, 3, 27)
+    assert resolve_move("zwei Tage später", "de", day_start, THURSDAY) == date(2026, 3, 29)
+    assert resolve_move("eine Stunde später", "de", day_start, THURSDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"), [("dreimal wöchentlich", "de"), ("twice a week", "en")]
+)
+def test_times_a_week_is_no_count(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("jeden Montag von 9 bis 17 Uhr", "de"), ("every monday from 9 to 5", "en")],
+)
+def test_a_clock_span_in_a_recurrence_is_no_end(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) == "FREQ=WEEKLY;BYDAY=MO"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("zehnmal jeden Montag bis Ende Juni", "de"), ("every monday ten times until june 30", "en")],
+)
+def test_a_count_and_an_end_together_are_none(phrase: str, language: str) -> None:
+    assert resolve_recurrence(phrase, language, MONDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "language"),
+    [("morgen eine Stunde später", "de"), ("an hour later on friday", "en")],
+)
+def test_a_move_with_a_day_is_none(phrase: str, language: str) -> None:
+    assert resolve_move(phrase, language, THURSDAY, THURSDAY) is None
