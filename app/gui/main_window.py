@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QMainWindow,
     QProgressBar,
     QPushButton,
@@ -41,6 +42,7 @@ from app.gui.describe import describe_call
 from app.gui.preferences import Preferences, save_preferences
 from app.gui.text import UiText, ui_language
 from app.gui.workers import Lane, Report, as_sentence, message_for
+from app.limits import MAX_UTTERANCE_CHARS
 from app.pipeline import Pipeline, Turn, load_pipeline
 from app.speech.microphone import (
     ClippingError,
@@ -151,6 +153,8 @@ class Answer:
     view_error: BaseException | None = None
     action: str | None = None
     """What was done in plain words, when it was no call (undo)."""
+    typed: bool = False
+    """The request was typed, not said."""
 
 
 def _unless_closing(slot: Callable[..., None]) -> Callable[..., None]:
@@ -277,6 +281,18 @@ class MainWindow(QMainWindow):
         self.level_meter.setFixedHeight(6)
         conversation.addWidget(self.level_meter)
 
+        typing = QHBoxLayout()
+        self.request_field = QLineEdit()
+        self.request_field.setObjectName("typed-request")
+        self.request_field.setMaxLength(MAX_UTTERANCE_CHARS)
+        self.request_field.returnPressed.connect(self.send_typed)
+        self.send_button = QPushButton()
+        self.send_button.setObjectName("send")
+        self.send_button.clicked.connect(self.send_typed)
+        typing.addWidget(self.request_field, 1)
+        typing.addWidget(self.send_button)
+        conversation.addLayout(typing)
+
         self.exchange = QGroupBox()
         self.exchange.setObjectName("exchange")
         form = QFormLayout(self.exchange)
@@ -350,6 +366,8 @@ class MainWindow(QMainWindow):
         self.reply_caption.setText(text("Reply"))
         self.undo_button.setText(text("Undo last change"))
         self.settings_button.setText(text("Settings…"))
+        self.request_field.setPlaceholderText(text("Or type a request and press Enter"))
+        self.send_button.setText(text("Send"))
         self.agenda_title.setText(text("Agenda"))
         self.agenda_file.setText(self.preferences.calendar_location)
         if not self._answered_once:
@@ -473,6 +491,8 @@ class MainWindow(QMainWindow):
             self.talk_button.style().polish(self.talk_button)
         idle = state in ("ready", "waiting")
         self.talk_button.setEnabled(idle or listening)
+        self.request_field.setEnabled(idle)
+        self.send_button.setEnabled(idle)
         self.choice_box.setEnabled(idle)
         can_undo = self._last_view is not None and self._last_view.can_undo
         self.undo_button.setEnabled(idle and can_undo)
@@ -607,6 +627,36 @@ class MainWindow(QMainWindow):
 
         self.assistant_lane.submit(work, self._answer, self._request_failed, self._set_state)
 
+    def send_typed(self) -> None:
+        """A typed request: the same understanding, dialog and replies as a spoken one (for an
+        office, or when the microphone fails)."""
+        text = self.request_field.text().strip()
+        if not text or self.state not in ("ready", "waiting"):
+            return
+        pipeline, dialog = self.pipeline, self.dialog
+        if pipeline is None or dialog is None:
+            if dialog is None:
+                self.show_error(
+                    self.text(
+                        "The calendar is not open, so nothing was done. Choose a calendar file"
+                        " in Settings."
+                    )
+                )
+            return
+        self.request_field.clear()
+        self.clear_error()
+        self._set_state("thinking")
+        language = self.preferences.recognition_language
+        clock, zone = self.services.clock, self.services.zone
+
+        def work(_report: Report) -> Answer:
+            now = clock().astimezone(zone)
+            turn = pipeline.respond(text, language, now, dialog)
+            answer = self._answer_with_view(turn.outcome, dialog, now.date(), turn)
+            return dataclasses.replace(answer, typed=True)
+
+        self.assistant_lane.submit(work, self._answer, self._request_failed)
+
     @staticmethod
     def _answer_with_view(
         outcome: Outcome, dialog: Dialog, today: date, turn: Turn | None = None
@@ -633,6 +683,9 @@ class MainWindow(QMainWindow):
         today = answer.view.today if answer.view is not None else self._today()
         if answer.turn is not None:
             self.transcript_label.setText(answer.turn.text or "…")
+            self.transcript_caption.setText(
+                self.text("You wrote") if answer.typed else self.text("You said")
+            )
         understanding = answer.turn.understanding if answer.turn is not None else None
         call = understanding.call if understanding is not None else outcome.call
         if answer.action is not None:

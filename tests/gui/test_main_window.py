@@ -524,3 +524,47 @@ def test_a_refresh_of_the_previous_calendar_does_not_overwrite_the_chosen_one(
     window.assistant_lane.wait(10_000)
     qtbot.wait(200)
     assert harness.agenda_titles() == ["Standup", *["Nothing planned"] * 6]
+
+
+def type_request(harness: Harness, text: str) -> None:
+    """Type a request into the window's field and press Enter; wait for the reply."""
+    window = harness.window
+    harness.qtbot.keyClicks(window.request_field, text)
+    with harness.qtbot.waitSignal(window.answered, timeout=ANSWER_TIMEOUT_MS):
+        harness.qtbot.keyClick(window.request_field, Qt.Key.Key_Return)
+    harness.settle()
+
+
+def test_a_typed_request_works_like_a_spoken_one(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    window = harness.window
+    type_request(harness, "Put lunch with Sarah on my calendar on Saturday at noon for two hours.")
+    assert window.transcript_caption.text() == "You wrote"
+    assert harness.titles_on(date(2026, 3, 28)) == ["lunch with Sarah"]
+    assert "lunch with Sarah" in window.reply_label.text()
+    assert "lunch with Sarah" in harness.agenda_titles()
+    assert window.request_field.text() == ""
+    assert harness.speaker.seconds  # the reply is spoken as for a spoken request
+    assert harness.recordings == []  # the microphone was never opened
+
+
+def test_typing_a_space_does_not_start_listening(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    harness.window.request_field.setFocus()
+    qtbot.keyClicks(harness.window.request_field, "was steht morgen an")
+    assert harness.window.state == "ready"
+    assert harness.window.request_field.text() == "was steht morgen an"
+
+
+def test_a_typed_answer_continues_a_spoken_question_in_german(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language="de")
+    harness.start()
+    type_request(harness, "Trag mir einen Termin beim Friseur ein.")
+    assert harness.window.state == "waiting"
+    type_request(harness, "Morgen um drei")
+    assert harness.window.transcript_caption.text() == "Sie schrieben"
+    assert harness.titles_on(date(2026, 3, 27)) == ["Friseur"]
