@@ -30,6 +30,7 @@ from calendar_backend.errors import (
 )
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.rawtext import Splice, apply_splices, insertion_at, with_newline
+from calendar_backend.repeating import alarm_text
 from calendar_backend.timezones import is_utc
 
 APP_NAME = "voice-calendar"
@@ -54,6 +55,17 @@ def within_years(*days: date) -> None:
                 f"{day.isoformat()} is outside the years the calendar keeps "
                 f"({FIRST_DAY.year} to {LAST_DAY.year})"
             )
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be created: its first occurrence, and what else goes into it."""
+
+    occurrence: Occurrence
+    recurrence: str | None = None
+    """A checked RRULE value (see repeating.checked_recurrence); None for a single event."""
+    reminder_minutes: int | None = None
+    """Minutes before the start that a VALARM shows the title; None for no reminder."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +151,9 @@ class EditPlanner:
     name: str
     """How the calendar is named in messages (its file name, or its URL)."""
 
-    def plan_create(self, document: CalendarDocument, occurrence: Occurrence) -> PlannedEdit:
-        event_text = with_newline(self._serialize_event(occurrence), document.newline)
+    def plan_create(self, document: CalendarDocument, new: NewEvent) -> PlannedEdit:
+        occurrence = new.occurrence
+        event_text = with_newline(self._serialize_event(new), document.newline)
         timezone_text = b""
         zone_needed = isinstance(occurrence.start, datetime) and not is_utc(self.zone)
         if zone_needed and not document.has_timezone(self.zone.key):
@@ -190,7 +203,8 @@ class EditPlanner:
             splices.append(insertion_at(data, timezone_at, timezone_text, document.newline))
         return splices
 
-    def _serialize_event(self, occurrence: Occurrence) -> bytes:
+    def _serialize_event(self, new: NewEvent) -> bytes:
+        occurrence = new.occurrence
         event = Event()
         stamp = self.clock().astimezone(UTC).replace(microsecond=0)
         event.add("UID", occurrence.uid)
@@ -212,7 +226,13 @@ class EditPlanner:
             event.add("DTSTART", start)
             event.add("DTEND", end)
         serialized: bytes = event.to_ical()
-        return serialized
+        extra = b""
+        if new.recurrence is not None:
+            extra += f"RRULE:{new.recurrence}\r\n".encode()
+        if new.reminder_minutes is not None:
+            extra += alarm_text(occurrence.title, new.reminder_minutes)
+        closing = serialized.rindex(b"END:VEVENT")
+        return serialized[:closing] + extra + serialized[closing:]
 
     def plan_delete(
         self,

@@ -436,3 +436,24 @@ def test_discovery_with_a_wrong_password_says_so(radicale):
 
     with pytest.raises(CalendarServerError, match="refused the user name or password"):
         discover_calendars(radicale.base_url, "anna", "wrong")
+
+
+def test_a_series_with_a_reminder_is_created_on_the_server_and_undone(radicale, caldav_url):
+    store = open_store(caldav_url)
+    created = store.create(
+        "Chor", datetime(2026, 12, 2, 19, 0), recurrence="FREQ=WEEKLY;COUNT=3", reminder_minutes=30
+    )
+    assert created.recurring
+    assert [o.start.day for o in store.occurrences(*DECEMBER)] == [2, 9, 16]
+    (item,) = radicale.client().calendar(url=radicale.plain_url(caldav_url)).events()
+    stored = server_bytes(radicale, str(item.url))
+    assert stored is not None
+    assert b"RRULE:FREQ=WEEKLY;COUNT=3\r\n" in stored
+    assert b"ACTION:DISPLAY\r\nDESCRIPTION:Chor\r\nTRIGGER:-PT30M\r\n" in stored
+    slot = datetime(2026, 12, 9, 19, 30, tzinfo=BERLIN)
+    assert [o.uid for o in store.conflicts(slot, slot + timedelta(hours=1))] == [created.uid]
+    with pytest.raises(ValueError, match="in UTC"):
+        store.create("Chor", datetime(2026, 12, 2, 19, 0), recurrence="FREQ=DAILY;UNTIL=20270101")
+    store.undo()
+    assert titles(store) == []
+    assert not store.can_undo()
