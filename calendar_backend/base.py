@@ -15,6 +15,7 @@ from calendar_backend.document import CalendarDocument
 from calendar_backend.errors import CannotUndoError, EventNotFoundError, NothingToUndoError
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 from calendar_backend.models import Change, Occurrence
+from calendar_backend.moving import plan_move
 from calendar_backend.planning import (
     EditPlanner,
     NewEvent,
@@ -170,6 +171,32 @@ class Calendar(ABC):
             within_years(occurrence.date() if isinstance(occurrence, datetime) else occurrence)
         return self._delete(uid, occurrence, series)
 
+    def move(
+        self,
+        uid: str,
+        new_start: datetime | date,
+        *,
+        occurrence: date | datetime | None = None,
+        series: bool = False,
+    ) -> Occurrence:
+        """Move an event to a new start; it keeps its length, time zone and kind (an all-day
+        event moves to a day; a day given for a timed event keeps its time of day). For a
+        recurring event, pass the occurrence (its day, or its exact start) to move that one
+        instance, or series=True to move every occurrence alike. Returns the (first) moved
+        occurrence at its new time. Only the DTSTART/DTEND lines change (DTSTAMP and
+        SEQUENCE stay as they were); one occurrence gets a modified copy with RECURRENCE-ID."""
+        if occurrence is not None and series:
+            raise ValueError("give either one occurrence or the whole series, not both")
+        within_years(_as_date(new_start))
+        if occurrence is not None:
+            within_years(_as_date(occurrence))
+        planner = self.planner
+
+        def plan(document: CalendarDocument) -> PlannedEdit:
+            return plan_move(planner, document, uid, new_start, occurrence, series)
+
+        return self._edit_event(uid, plan).occurrence
+
     def can_undo(self) -> bool:
         return bool(self._undo)
 
@@ -207,6 +234,10 @@ class Calendar(ABC):
 
     @abstractmethod
     def _delete(self, uid: str, which: date | datetime | None, series: bool) -> Occurrence: ...
+
+    @abstractmethod
+    def _edit_event(self, uid: str, plan: Callable[[CalendarDocument], PlannedEdit]) -> Change:
+        """Apply a planned edit to the part of the calendar that holds the event uid."""
 
     @abstractmethod
     def _revert(self, record: UndoRecord) -> None:

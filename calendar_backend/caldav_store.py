@@ -137,6 +137,9 @@ class CalDAVStore(Calendar):
 
         return self._edit(lambda: self._resource_holding(uid), plan).occurrence
 
+    def _edit_event(self, uid: str, plan: Callable[[CalendarDocument], PlannedEdit]) -> Change:
+        return self._edit(lambda: self._resource_holding(uid), plan)
+
     def _revert(self, record: UndoRecord) -> None:
         url = record.resource
         current = self._read(url)

@@ -78,6 +78,9 @@ class CalendarStore(Calendar):
             lambda document: planner.plan_delete(document, uid, which, series)
         ).occurrence
 
+    def _edit_event(self, uid: str, plan: Callable[[CalendarDocument], PlannedEdit]) -> Change:
+        return self._apply(plan)
+
     def _revert(self, record: UndoRecord) -> None:
         document = self.document()
         # Same content as right after our change (mtime may differ: an undo rewrites it).
