@@ -68,6 +68,11 @@ def plan_move(
     if not members:
         raise EventNotFoundError(f"There is no event with UID {uid} in {planner.name}.")
     title = str(members[0].component.get("SUMMARY", ""))
+    if not any(line.name == "UID" for line in _own_lines(document, members[0])):
+        raise CalendarError(
+            f"{title or 'That event'!r} has no UID, so a moved copy could not be told apart "
+            "from a new event; move it in the calendar program that made it."
+        )
     masters = [m for m in members if "RECURRENCE-ID" not in m.component]
     recurring = uid in document.recurring_uids()
     if len(masters) > 1:
@@ -128,6 +133,7 @@ def _plan_move_component(
     old = occurrence_of(member.component, zone, document.recurring_uids())
     if old is None:
         raise EventNotFoundError(f"Event {member.uid} has no readable start, so it cannot move.")
+    _require_start_and_end_alike(member, old.title)
     moved = _moved(old, new_start, zone)
     lines = _own_lines(document, member)
     swaps = [
@@ -201,6 +207,14 @@ def _plan_add_override(
     recurrence_id = target.recurrence_id
     if recurrence_id is None:
         raise EventNotFoundError(f"{target.title!r} is not an occurrence of a series.")
+    if any(
+        line.name == "RDATE" and b"PERIOD" in line.unfolded[: _value_colon(line.unfolded)].upper()
+        for line in _own_lines(document, master)
+    ):
+        raise SeriesMoveRefusedError(
+            f"{target.title!r} has extra dates with lengths of their own (RDATE periods), so "
+            "one occurrence cannot be moved safely here; move it in the program that made it."
+        )
     moved = replace(_moved(target, new_start, zone), recurring=True)
     override = _override_text(document, master, recurrence_id, moved, zone)
     data = apply_splices(
@@ -341,6 +355,25 @@ def _wall(value: datetime | date, zone: tzinfo) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(zone).replace(tzinfo=None)
     return datetime(value.year, value.month, value.day)
+
+
+def _require_start_and_end_alike(member: PlacedComponent, title: str) -> None:
+    """A start and end of different kinds (a date and a time, a floating time and one with a
+    zone) have no one length to keep, so such an event is not moved."""
+    start = decoded_single(member.component, "DTSTART")
+    end = decoded_single(member.component, "DTEND")
+    if end is None:
+        return
+    if isinstance(start, datetime) != isinstance(end, datetime) or (
+        isinstance(start, datetime)
+        and isinstance(end, datetime)
+        and (start.tzinfo is None) != (end.tzinfo is None)
+    ):
+        raise CalendarError(
+            f"{title!r} has a start and an end written in different ways (one with a time "
+            "zone or a time of day, one without), so it was not moved; move it in the "
+            "calendar program that made it."
+        )
 
 
 # --- lines and times -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ import icalendar
 import pytest
 
 from calendar_backend import (
+    CalendarError,
     CannotUndoError,
     EventNotFoundError,
     SeriesMoveRefusedError,
@@ -297,3 +298,30 @@ def test_an_occurrence_that_does_not_exist_is_not_found(make_store):
     with pytest.raises(EventNotFoundError):
         store.move("yoga@elsewhere", datetime(2026, 12, 9, 19, 30), occurrence=date(2026, 12, 9))
     assert store.path.read_bytes() == WEEKLY_YOGA
+
+
+def test_an_event_without_a_uid_or_with_mixed_start_and_end_is_not_moved(make_store):
+    content = ics(
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Other//EN",
+        "BEGIN:VEVENT",
+        "DTSTART:20261203T090000Z",
+        "DTEND:20261203T100000Z",
+        "SUMMARY:Ohne UID",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:mixed@elsewhere",
+        "DTSTART:20261204T090000",
+        "DTEND;TZID=Europe/Berlin:20261204T100000",
+        "SUMMARY:Gemischt",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    )
+    store = make_store(content)
+    (no_uid,) = [o for o in store.occurrences(*DECEMBER) if o.title == "Ohne UID"]
+    with pytest.raises(CalendarError, match="no UID"):
+        store.move(no_uid.uid, datetime(2026, 12, 5, 9, 0))
+    with pytest.raises(CalendarError, match="different ways"):
+        store.move("mixed@elsewhere", datetime(2026, 12, 5, 9, 0))
+    assert store.path.read_bytes() == content
