@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from calendar_backend.document import (
     CalendarDocument,
     PlacedComponent,
+    add_duration,
     decoded_single,
     occurrence_of,
 )
@@ -37,7 +38,6 @@ from calendar_backend.planning import (
 )
 from calendar_backend.rawtext import Splice, apply_splices, insertion_at, iter_logical_lines
 
-TIME_PROPERTIES = ("DTSTART", "DTEND")
 INSTANCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "EXRULE")
 """What makes a component a series; a modified occurrence has none of them."""
 SERIES_SAMPLE = 20
@@ -82,6 +82,8 @@ def plan_move(
             [],
         )
     if not recurring:
+        if which is not None:
+            planner.find_occurrence(document, uid, title, which)  # it happens then, or an error
         return _plan_move_component(planner, document, _only(masters, title), new_start)
     if any(applies_to_later_instances(m.component) for m in members):
         raise SeriesMoveRefusedError(
@@ -135,6 +137,11 @@ def _plan_move_component(
         raise EventNotFoundError(f"Event {member.uid} has no readable start, so it cannot move.")
     _require_start_and_end_alike(member, old.title)
     moved = _moved(old, new_start, zone)
+    duration = decoded_single(member.component, "DURATION")
+    if isinstance(moved.start, datetime) and isinstance(duration, timedelta):
+        # The DURATION line stays: its whole days are wall-clock days from the new start.
+        own_start = moved.start.astimezone(_own_zone(member, zone))
+        moved = replace(moved, end=add_duration(own_start, duration, zone))
     lines = _own_lines(document, member)
     swaps = [
         (line, _rewritten(line, member, value, zone))

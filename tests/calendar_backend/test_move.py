@@ -325,3 +325,40 @@ def test_an_event_without_a_uid_or_with_mixed_start_and_end_is_not_moved(make_st
     with pytest.raises(CalendarError, match="different ways"):
         store.move("mixed@elsewhere", datetime(2026, 12, 5, 9, 0))
     assert store.path.read_bytes() == content
+
+
+def test_a_duration_of_a_day_stays_a_calendar_day_across_the_clock_change(make_store):
+    content = ics(
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Other//EN",
+        "BEGIN:VEVENT",
+        "UID:conference@elsewhere",
+        "DTSTART;TZID=Europe/Berlin:20270320T090000",
+        "DURATION:P1D",
+        "SUMMARY:Konferenz",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    )
+    store = make_store(content)
+    moved = store.move("conference@elsewhere", datetime(2027, 3, 27, 9, 0))
+    assert moved.end == datetime(2027, 3, 28, 9, 0, tzinfo=BERLIN)  # 23 hours: clocks go forward
+    (listed,) = store.occurrences(date(2027, 3, 27), date(2027, 3, 27))
+    assert (listed.start, listed.end) == (moved.start, moved.end)
+    assert store.path.read_bytes() == content.replace(b"20270320T090000", b"20270327T090000")
+
+
+def test_a_single_event_named_by_a_day_it_does_not_happen_on_is_not_found(make_store):
+    store = make_store(SINGLE_EVENTS)
+    with pytest.raises(EventNotFoundError):
+        store.move("call@elsewhere", datetime(2026, 12, 7, 12, 0), occurrence=date(2026, 12, 6))
+    moved = store.move("call@elsewhere", datetime(2026, 12, 7, 12, 0), occurrence=date(2026, 12, 5))
+    assert moved.start == datetime(2026, 12, 7, 12, 0, tzinfo=BERLIN)
+
+
+def test_a_timed_event_keeps_its_exact_length_across_the_clock_change(make_store):
+    store = make_store()
+    created = store.create("Nacht", datetime(2027, 3, 20, 22, 0), timedelta(hours=6))
+    moved = store.move(created.uid, datetime(2027, 3, 27, 22, 0))
+    assert moved.end == datetime(2027, 3, 28, 5, 0, tzinfo=BERLIN)  # still six hours
+    assert b"DTEND;TZID=Europe/Berlin:20270328T050000\r\n" in store.path.read_bytes()
