@@ -84,7 +84,7 @@ def plan_move(
     if not recurring:
         if which is not None:
             planner.find_occurrence(document, uid, title, which)  # it happens then, or an error
-        return _plan_move_component(planner, document, _only(masters, title), new_start)
+        return _plan_move_component(planner, document, _the_master(masters, title), new_start)
     if any(applies_to_later_instances(m.component) for m in members):
         raise SeriesMoveRefusedError(
             f"{title!r} has changes that apply to all later occurrences (RANGE=THISANDFUTURE); "
@@ -95,16 +95,16 @@ def plan_move(
         override = _override_for(members, target)
         if override is not None:
             return _plan_move_component(planner, document, override, new_start)
-        return _plan_add_override(planner, document, _only(masters, title), target, new_start)
+        return _plan_add_override(planner, document, _the_master(masters, title), target, new_start)
     if not series:
         raise SeriesMoveRefusedError(
             f"{title!r} is a recurring event. Name the occurrence to move, or confirm that "
             "the whole series should move."
         )
-    return _plan_move_series(planner, document, _only(masters, title), members, new_start)
+    return _plan_move_series(planner, document, _the_master(masters, title), members, new_start)
 
 
-def _only(masters: list[PlacedComponent], title: str) -> PlacedComponent:
+def _the_master(masters: list[PlacedComponent], title: str) -> PlacedComponent:
     if not masters:
         raise SeriesMoveRefusedError(
             f"{title!r} has only modified occurrences here and no series to take them from."
