@@ -111,3 +111,22 @@ def test_a_moved_occurrence_adds_only_its_copy_and_leaves_the_others(week, new_s
         assert instance.start == moved.start and length(instance) == length(target)
         store.undo()
         assert store.path.read_bytes() == CONTENT
+
+
+@settings(max_examples=30, deadline=None)
+@given(new_start=wall_times)
+def test_a_moved_series_shifts_every_occurrence_by_the_same_wall_time(new_start):
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(Path(folder))
+        window = (FIRST_DAY, date(2027, 6, 30))
+        before = [o for o in store.occurrences(*window) if o.uid == "yoga@elsewhere"]
+        store.move("yoga@elsewhere", new_start, series=True)
+        assert only_time_lines_differ(CONTENT, store.path.read_bytes(), "yoga@elsewhere")
+        after = [o for o in store.occurrences(*window) if o.uid == "yoga@elsewhere"]
+        shift = new_start - before[0].start.replace(tzinfo=None)
+        assert [o.start.replace(tzinfo=None) for o in after] == [
+            o.start.replace(tzinfo=None) + shift for o in before
+        ]
+        assert all(length(o) == timedelta(hours=1) for o in after)
+        store.undo()
+        assert store.path.read_bytes() == CONTENT
