@@ -1,5 +1,5 @@
 """The user's calendar, in a local .ics file or on a CalDAV server: read, list, find, create,
-delete and undo, without losing a byte of what other programs wrote. Knows nothing of speech
+delete, move and undo, without losing a byte of what other programs wrote. Knows nothing of speech
 or Qt."""
 
 from calendar_backend.base import Calendar
@@ -13,6 +13,7 @@ from calendar_backend.errors import (
     EventNotFoundError,
     NothingToUndoError,
     SeriesDeletionRefusedError,
+    SeriesMoveRefusedError,
 )
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.store import CalendarStore
@@ -32,6 +33,7 @@ __all__ = [
     "NothingToUndoError",
     "Occurrence",
     "SeriesDeletionRefusedError",
+    "SeriesMoveRefusedError",
     "local_zone",
     "zone_named",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,13 +15,16 @@ from calendar_backend.document import CalendarDocument
 from calendar_backend.errors import CannotUndoError, EventNotFoundError, NothingToUndoError
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 from calendar_backend.models import Change, Occurrence
+from calendar_backend.moving import plan_move
 from calendar_backend.planning import (
     EditPlanner,
+    NewEvent,
     PlannedEdit,
     localize,
     new_event,
     within_years,
 )
+from calendar_backend.repeating import checked_recurrence, checked_reminder
 from calendar_backend.timezones import local_zone
 
 UNDO_DEPTH = 20
@@ -136,11 +139,26 @@ class Calendar(ABC):
     # --- changing ------------------------------------------------------------------------
 
     def create(
-        self, title: str, start: datetime | date, duration: timedelta | None = None
+        self,
+        title: str,
+        start: datetime | date,
+        duration: timedelta | None = None,
+        *,
+        recurrence: str | None = None,
+        reminder_minutes: int | None = None,
     ) -> Occurrence:
-        """A new single event. A datetime start is a timed event (default one hour); a date
-        start is an all-day event (default one day)."""
-        return self._create(new_event(title, start, duration, self.zone))
+        """A new event. A datetime start is a timed event (default one hour); a date start is
+        an all-day event (default one day). `recurrence` is an RRULE value without "RRULE:"
+        (FREQ=WEEKLY;COUNT=4) and makes a series; `reminder_minutes` adds a reminder that
+        many minutes before the start. Returns the (first) occurrence. ValueError for a
+        recurrence rule or reminder that cannot be written as given."""
+        occurrence = new_event(title, start, duration, self.zone)
+        rule = None
+        if recurrence is not None:
+            rule = checked_recurrence(recurrence, occurrence.start)
+            occurrence = replace(occurrence, recurring=True, recurrence_id=occurrence.start)
+        reminder = None if reminder_minutes is None else checked_reminder(reminder_minutes)
+        return self._create(NewEvent(occurrence, rule, reminder))
 
     def delete(
         self, uid: str, occurrence: date | datetime | None = None, *, series: bool = False
@@ -152,6 +170,32 @@ class Calendar(ABC):
         if occurrence is not None:
             within_years(occurrence.date() if isinstance(occurrence, datetime) else occurrence)
         return self._delete(uid, occurrence, series)
+
+    def move(
+        self,
+        uid: str,
+        new_start: datetime | date,
+        *,
+        occurrence: date | datetime | None = None,
+        series: bool = False,
+    ) -> Occurrence:
+        """Move an event to a new start; it keeps its length, time zone and kind (an all-day
+        event moves to a day; a day given for a timed event keeps its time of day). For a
+        recurring event, pass the occurrence (its day, or its exact start) to move that one
+        instance, or series=True to move every occurrence alike. Returns the (first) moved
+        occurrence at its new time. Only the DTSTART/DTEND lines change (DTSTAMP and
+        SEQUENCE stay as they were); one occurrence gets a modified copy with RECURRENCE-ID."""
+        if occurrence is not None and series:
+            raise ValueError("give either one occurrence or the whole series, not both")
+        within_years(_as_date(new_start))
+        if occurrence is not None:
+            within_years(_as_date(occurrence))
+        planner = self.planner
+
+        def plan(document: CalendarDocument) -> PlannedEdit:
+            return plan_move(planner, document, uid, new_start, occurrence, series)
+
+        return self._edit_event(uid, plan).occurrence
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -186,10 +230,14 @@ class Calendar(ABC):
     def _occurrences(self, first_day: date, last_day: date) -> list[Occurrence]: ...
 
     @abstractmethod
-    def _create(self, occurrence: Occurrence) -> Occurrence: ...
+    def _create(self, new: NewEvent) -> Occurrence: ...
 
     @abstractmethod
     def _delete(self, uid: str, which: date | datetime | None, series: bool) -> Occurrence: ...
+
+    @abstractmethod
+    def _edit_event(self, uid: str, plan: Callable[[CalendarDocument], PlannedEdit]) -> Change:
+        """Apply a planned edit to the part of the calendar that holds the event uid."""
 
     @abstractmethod
     def _revert(self, record: UndoRecord) -> None:

@@ -43,7 +43,7 @@ from calendar_backend.errors import (
 )
 from calendar_backend.location import CalDAVLocation
 from calendar_backend.models import Change, Occurrence
-from calendar_backend.planning import PlannedEdit, check_edit
+from calendar_backend.planning import NewEvent, PlannedEdit, check_edit
 from calendar_backend.secrets import PASSWORD_VARIABLE
 
 WRITE_ATTEMPTS = 3
@@ -114,10 +114,10 @@ class CalDAVStore(Calendar):
 
     # --- changing ------------------------------------------------------------------------
 
-    def _create(self, occurrence: Occurrence) -> Occurrence:
-        url = self.location.url + _resource_name(occurrence.uid)
+    def _create(self, new: NewEvent) -> Occurrence:
+        url = self.location.url + _resource_name(new.occurrence.uid)
         document = CalendarDocument(url, b"", None)
-        edit = self.planner.plan_create(document, occurrence)
+        edit = self.planner.plan_create(document, new)
         check_edit(document, edit, self.name)
         try:
             after = self._write(url, None, edit.data)
@@ -136,6 +136,9 @@ class CalDAVStore(Calendar):
             return planner.plan_delete(document, uid, which, series)
 
         return self._edit(lambda: self._resource_holding(uid), plan).occurrence
+
+    def _edit_event(self, uid: str, plan: Callable[[CalendarDocument], PlannedEdit]) -> Change:
+        return self._edit(lambda: self._resource_holding(uid), plan)
 
     def _revert(self, record: UndoRecord) -> None:
         url = record.resource

@@ -79,6 +79,11 @@ class SeriesDeletionRefusedError(CalendarError):
     """Deleting a whole recurring series was not asked for explicitly."""
 
 
+class SeriesMoveRefusedError(CalendarError):
+    """Moving a whole recurring series was not asked for explicitly, or cannot be done
+    without changing which occurrences it has."""
+
+
 class NothingToUndoError(CalendarError):
     """Undo was asked for, but this session made no change that can be undone."""
 

@@ -30,6 +30,7 @@ from calendar_backend.errors import (
 )
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.rawtext import Splice, apply_splices, insertion_at, with_newline
+from calendar_backend.repeating import alarm_text
 from calendar_backend.timezones import is_utc
 
 APP_NAME = "voice-calendar"
@@ -54,6 +55,17 @@ def within_years(*days: date) -> None:
                 f"{day.isoformat()} is outside the years the calendar keeps "
                 f"({FIRST_DAY.year} to {LAST_DAY.year})"
             )
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be created: its first occurrence, and what else goes into it."""
+
+    occurrence: Occurrence
+    recurrence: str | None = None
+    """A checked RRULE value (see repeating.checked_recurrence); None for a single event."""
+    reminder_minutes: int | None = None
+    """Minutes before the start that a VALARM shows the title; None for no reminder."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +151,9 @@ class EditPlanner:
     name: str
     """How the calendar is named in messages (its file name, or its URL)."""
 
-    def plan_create(self, document: CalendarDocument, occurrence: Occurrence) -> PlannedEdit:
-        event_text = with_newline(self._serialize_event(occurrence), document.newline)
+    def plan_create(self, document: CalendarDocument, new: NewEvent) -> PlannedEdit:
+        occurrence = new.occurrence
+        event_text = with_newline(self._serialize_event(new), document.newline)
         timezone_text = b""
         zone_needed = isinstance(occurrence.start, datetime) and not is_utc(self.zone)
         if zone_needed and not document.has_timezone(self.zone.key):
@@ -190,7 +203,8 @@ class EditPlanner:
             splices.append(insertion_at(data, timezone_at, timezone_text, document.newline))
         return splices
 
-    def _serialize_event(self, occurrence: Occurrence) -> bytes:
+    def _serialize_event(self, new: NewEvent) -> bytes:
+        occurrence = new.occurrence
         event = Event()
         stamp = self.clock().astimezone(UTC).replace(microsecond=0)
         event.add("UID", occurrence.uid)
@@ -200,11 +214,11 @@ class EditPlanner:
         start, end = occurrence.start, occurrence.end
         if isinstance(start, datetime) and isinstance(end, datetime):
             zone: tzinfo = UTC if is_utc(self.zone) else self.zone
-            if _is_second_of_repeated_hour(start):
+            if is_second_of_repeated_hour(start):
                 event.add("DTSTART", start.astimezone(UTC))
             else:
                 event.add("DTSTART", start.astimezone(zone))
-            if _is_second_of_repeated_hour(end):
+            if is_second_of_repeated_hour(end):
                 event.add("DURATION", end.astimezone(UTC) - start.astimezone(UTC))
             else:
                 event.add("DTEND", end.astimezone(zone))
@@ -212,7 +226,13 @@ class EditPlanner:
             event.add("DTSTART", start)
             event.add("DTEND", end)
         serialized: bytes = event.to_ical()
-        return serialized
+        extra = b""
+        if new.recurrence is not None:
+            extra += f"RRULE:{new.recurrence}\r\n".encode()
+        if new.reminder_minutes is not None:
+            extra += alarm_text(occurrence.title, new.reminder_minutes)
+        closing = serialized.rindex(b"END:VEVENT")
+        return serialized[:closing] + extra + serialized[closing:]
 
     def plan_delete(
         self,
@@ -241,14 +261,14 @@ class EditPlanner:
                     [],
                 )
             return self._plan_remove_members(document, uid, members)
-        target = self._find_occurrence(document, uid, title, which)
+        target = self.find_occurrence(document, uid, title, which)
         if len(masters) > 1:
             return self._plan_remove_members(
                 document, uid, self._duplicate_producing(document, masters, target)
             )
         if not recurring:
             return self._plan_remove_members(document, uid, members)
-        if any(_applies_to_later_instances(m.component) for m in members):
+        if any(applies_to_later_instances(m.component) for m in members):
             raise CalendarError(
                 f"{title!r} has changes that apply to all later occurrences "
                 "(RANGE=THISANDFUTURE), so one occurrence cannot be removed safely here; "
@@ -265,7 +285,7 @@ class EditPlanner:
             for m in masters
             if not any(key in m.component for key in ("RRULE", "RDATE"))
             and (own := occurrence_of(m.component, self.zone, set())) is not None
-            and _instant(own.start, self.zone) == _instant(target.start, self.zone)
+            and instant(own.start, self.zone) == instant(target.start, self.zone)
             and own.title == target.title
         ]
         if len(producing) != 1:
@@ -277,7 +297,7 @@ class EditPlanner:
             )
         return producing
 
-    def _find_occurrence(
+    def find_occurrence(
         self, document: CalendarDocument, uid: str, title: str, which: date | datetime
     ) -> Occurrence:
         """The occurrence of an event on a day (one that overlaps it, so a multi-day event
@@ -289,7 +309,7 @@ class EditPlanner:
             day = which
         candidates = [o for o in document.occurrences(day, day, self.zone) if o.uid == uid]
         if isinstance(which, datetime):
-            candidates = [o for o in candidates if _instant(o.start, self.zone) == exact]
+            candidates = [o for o in candidates if instant(o.start, self.zone) == exact]
         elif len(candidates) > 1:
             starting = [o for o in candidates if _as_date(o.start) == day]
             candidates = starting or candidates
@@ -299,7 +319,7 @@ class EditPlanner:
             times = ", ".join(_as_text(o.start) for o in candidates)
             raise AmbiguousEventError(
                 f"{title!r} happens {len(candidates)} times on {day.isoformat()} ({times}); "
-                "name the one to delete by its start time.",
+                "name the one you mean by its start time.",
                 candidates,
             )
         return candidates[0]
@@ -363,12 +383,12 @@ class EditPlanner:
             m
             for m in members
             if isinstance(instance := decoded_single(m.component, "RECURRENCE-ID"), date)
-            and _same_instant(instance, recurrence_id)
+            and same_instant(instance, recurrence_id)
         ]
         splices = [Splice(m.raw.start, m.raw.end, b"") for m in overrides]
         exdate_line = b""
         if master is not None:
-            exdate_line = _exdate_line(master, recurrence_id) + document.newline
+            exdate_line = instance_line("EXDATE", master, recurrence_id) + document.newline
             at = master.raw.properties_end
             splices.append(Splice(at, at, exdate_line))
         removed_overrides = [document.data[m.raw.start : m.raw.end] for m in overrides]
@@ -425,31 +445,32 @@ class EditPlanner:
         return PlannedEdit(data, change, uid, check)
 
 
-def _exdate_line(master: PlacedComponent, recurrence_id: datetime | date) -> bytes:
-    """An EXDATE of the same value type and zone as the series' DTSTART, as RFC 5545 asks."""
+def instance_line(name: str, master: PlacedComponent, recurrence_id: datetime | date) -> bytes:
+    """An EXDATE or RECURRENCE-ID naming one instance of a series, of the same value type and
+    zone as the series' DTSTART, as RFC 5545 asks."""
     dtstart = master.component.get("DTSTART")
     start = decoded_single(master.component, "DTSTART")
     if dtstart is None or not isinstance(start, date):
         raise EventNotFoundError(
-            f"The series {master.uid} has no readable start, so one occurrence cannot be removed."
+            f"The series {master.uid} has no readable start, so one occurrence cannot be changed."
         )
     if not isinstance(start, datetime):
         day = recurrence_id.date() if isinstance(recurrence_id, datetime) else recurrence_id
-        return f"EXDATE;VALUE=DATE:{day:%Y%m%d}".encode()
+        return f"{name};VALUE=DATE:{day:%Y%m%d}".encode()
     if not isinstance(recurrence_id, datetime):
         recurrence_id = datetime.combine(recurrence_id, start.timetz())
     if start.tzinfo is None:
-        return f"EXDATE:{recurrence_id.replace(tzinfo=None):%Y%m%dT%H%M%S}".encode()
+        return f"{name}:{recurrence_id.replace(tzinfo=None):%Y%m%dT%H%M%S}".encode()
     tzid = dtstart.params.get("TZID")
     if tzid:
         local = recurrence_id.astimezone(start.tzinfo) if recurrence_id.tzinfo else recurrence_id
         quoted = f'"{tzid}"' if any(c in tzid for c in ":;,") else tzid
-        return f"EXDATE;TZID={quoted}:{local:%Y%m%dT%H%M%S}".encode()
+        return f"{name};TZID={quoted}:{local:%Y%m%dT%H%M%S}".encode()
     instant = recurrence_id.astimezone(UTC) if recurrence_id.tzinfo else recurrence_id
-    return f"EXDATE:{instant:%Y%m%dT%H%M%S}Z".encode()
+    return f"{name}:{instant:%Y%m%dT%H%M%S}Z".encode()
 
 
-def _same_instant(left: datetime | date, right: datetime | date) -> bool:
+def same_instant(left: datetime | date, right: datetime | date) -> bool:
     """Whether two RECURRENCE-IDs name the same instance (floating ones by wall time)."""
     if isinstance(left, datetime) and isinstance(right, datetime):
         if left.tzinfo is None or right.tzinfo is None:
@@ -479,7 +500,7 @@ def _first_occurrence(
     return described
 
 
-def _is_second_of_repeated_hour(value: datetime) -> bool:
+def is_second_of_repeated_hour(value: datetime) -> bool:
     """True for the second pass through a wall time the clocks repeat (fall back): a TZID
     time cannot say "the second 02:30", so such times are written another way."""
     if value.tzinfo is None:
@@ -502,13 +523,13 @@ def only_target_changed(before: CalendarDocument, after: CalendarDocument, uid: 
     return not removed and all(key[1] in zone_parts for key in added)
 
 
-def _applies_to_later_instances(component: Component) -> bool:
+def applies_to_later_instances(component: Component) -> bool:
     recurrence_id = component.get("RECURRENCE-ID")
     params = getattr(recurrence_id, "params", {})
     return str(params.get("RANGE", "")).upper() == "THISANDFUTURE"
 
 
-def _instant(value: datetime | date, zone: ZoneInfo) -> datetime:
+def instant(value: datetime | date, zone: ZoneInfo) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.combine(value, time.min, zone)
     return moment.astimezone(UTC)
 

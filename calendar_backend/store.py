@@ -18,7 +18,7 @@ from calendar_backend.base import Calendar, UndoRecord
 from calendar_backend.document import NEW_CALENDAR, CalendarDocument
 from calendar_backend.errors import CalendarChangedError
 from calendar_backend.models import Change, Occurrence
-from calendar_backend.planning import APP_NAME, PlannedEdit, check_edit
+from calendar_backend.planning import APP_NAME, NewEvent, PlannedEdit, check_edit
 from calendar_backend.storage import CalendarStorage, Fingerprint
 
 WRITE_ATTEMPTS = 3
@@ -68,15 +68,18 @@ class CalendarStore(Calendar):
 
     # --- changing ------------------------------------------------------------------------
 
-    def _create(self, occurrence: Occurrence) -> Occurrence:
+    def _create(self, new: NewEvent) -> Occurrence:
         planner = self.planner
-        return self._apply(lambda document: planner.plan_create(document, occurrence)).occurrence
+        return self._apply(lambda document: planner.plan_create(document, new)).occurrence
 
     def _delete(self, uid: str, which: date | datetime | None, series: bool) -> Occurrence:
         planner = self.planner
         return self._apply(
             lambda document: planner.plan_delete(document, uid, which, series)
         ).occurrence
+
+    def _edit_event(self, uid: str, plan: Callable[[CalendarDocument], PlannedEdit]) -> Change:
+        return self._apply(plan)
 
     def _revert(self, record: UndoRecord) -> None:
         document = self.document()

@@ -17,6 +17,7 @@ from calendar_backend import (
     CannotUndoError,
     EventNotFoundError,
     SeriesDeletionRefusedError,
+    SeriesMoveRefusedError,
 )
 from calendar_backend.caldav_store import CalDAVStore, _Resource
 from calendar_backend.errors import CalendarServerError
@@ -436,3 +437,79 @@ def test_discovery_with_a_wrong_password_says_so(radicale):
 
     with pytest.raises(CalendarServerError, match="refused the user name or password"):
         discover_calendars(radicale.base_url, "anna", "wrong")
+
+
+def test_a_series_with_a_reminder_is_created_on_the_server_and_undone(radicale, caldav_url):
+    store = open_store(caldav_url)
+    created = store.create(
+        "Chor", datetime(2026, 12, 2, 19, 0), recurrence="FREQ=WEEKLY;COUNT=3", reminder_minutes=30
+    )
+    assert created.recurring
+    assert [o.start.day for o in store.occurrences(*DECEMBER)] == [2, 9, 16]
+    (item,) = radicale.client().calendar(url=radicale.plain_url(caldav_url)).events()
+    stored = server_bytes(radicale, str(item.url))
+    assert stored is not None
+    assert b"RRULE:FREQ=WEEKLY;COUNT=3\r\n" in stored
+    assert b"ACTION:DISPLAY\r\nDESCRIPTION:Chor\r\nTRIGGER:-PT30M\r\n" in stored
+    slot = datetime(2026, 12, 9, 19, 30, tzinfo=BERLIN)
+    assert [o.uid for o in store.conflicts(slot, slot + timedelta(hours=1))] == [created.uid]
+    with pytest.raises(ValueError, match="in UTC"):
+        store.create("Chor", datetime(2026, 12, 2, 19, 0), recurrence="FREQ=DAILY;UNTIL=20270101")
+    store.undo()
+    assert titles(store) == []
+    assert not store.can_undo()
+
+
+def test_moving_on_the_server_changes_only_the_time_lines_and_undoes(radicale, caldav_url):
+    resource_url = put(radicale, caldav_url, "yoga.ics", WEEKLY_YOGA)
+    stored = server_bytes(radicale, resource_url)  # as the server keeps it
+    assert stored is not None
+    store = open_store(caldav_url)
+    with pytest.raises(SeriesMoveRefusedError):
+        store.move("yoga@elsewhere", datetime(2026, 12, 2, 18, 0))
+
+    store.move("yoga@elsewhere", datetime(2026, 12, 2, 18, 0), series=True)
+    shifted = stored.replace(b"Berlin:20261201T1", b"Berlin:20261202T1")
+    assert server_bytes(radicale, resource_url) == shifted
+    store.undo()
+    assert server_bytes(radicale, resource_url) == stored
+
+    moved = store.move("yoga@elsewhere", datetime(2026, 12, 9, 7, 0), occurrence=date(2026, 12, 8))
+    assert moved.recurrence_id == datetime(2026, 12, 8, 18, 0, tzinfo=BERLIN)
+    assert [(o.start.day, o.start.hour) for o in store.occurrences(*DECEMBER)] == [
+        (1, 18),
+        (9, 7),
+        (15, 18),
+        (22, 18),
+    ]
+    after = server_bytes(radicale, resource_url)
+    assert after is not None
+    # The modified copy carries the series' own properties (Radicale orders them its way).
+    assert after.count(b"X-PHONE-COLOR;X-SHADE=dark:teal") == 2
+    assert b"RECURRENCE-ID;TZID=Europe/Berlin:20261208T180000\r\n" in after
+    store.undo()
+    assert server_bytes(radicale, resource_url) == stored
+
+    created = store.create("Kino", datetime(2026, 12, 5, 20, 0))
+    store.move(created.uid, date(2026, 12, 6))
+    (kino,) = [o for o in store.occurrences(*DECEMBER) if o.title == "Kino"]
+    assert kino.start == datetime(2026, 12, 6, 20, 0, tzinfo=BERLIN)
+
+
+def test_a_move_keeps_another_clients_change_between_read_and_write(radicale, caldav_url):
+    resource_url = put(radicale, caldav_url, "yoga.ics", WEEKLY_YOGA)
+    renamed = WEEKLY_YOGA.replace(b"SUMMARY:Yoga", b"SUMMARY:Yoga mit Lea")
+
+    def phone_renames_it(resource: _Resource) -> None:
+        put(radicale, caldav_url, "yoga.ics", renamed)
+
+    store = SecondClientBetweenReadAndWrite(
+        location=CalDAVLocation.parse(caldav_url), password=PASSWORD, zone=BERLIN
+    )
+    store.change = phone_renames_it
+    store.move("yoga@elsewhere", datetime(2026, 12, 2, 18, 0), series=True)  # 412, planned again
+    after = server_bytes(radicale, resource_url)
+    assert after is not None
+    assert b"SUMMARY:Yoga mit Lea" in after  # the phone's change survived
+    assert b"DTSTART;TZID=Europe/Berlin:20261202T180000" in after  # and ours is on top
+    assert [o.start.day for o in store.occurrences(*DECEMBER)] == [2, 9, 16, 23]

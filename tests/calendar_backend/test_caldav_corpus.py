@@ -1,5 +1,5 @@
 """The real-world calendars of ../shared/corpus/ics, uploaded to a real Radicale server as
-resources: what we add and remove there, and what we delete and undo, leaves every resource
+resources: what we add and remove there, and what we delete or move and undo, leaves every resource
 exactly as the server held it (same ETag, same bytes)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import csv
 import logging
 import warnings
 from datetime import datetime
+from typing import Any
 
 import pytest
 from caldav.collection import Calendar as Collection
@@ -15,7 +16,9 @@ from caldav.elements import dav
 
 from calendar_backend import CalendarError
 from calendar_backend.caldav_store import CalDAVStore
+from calendar_backend.document import CalendarDocument
 from calendar_backend.opening import open_calendar
+from tests.calendar_backend.test_corpus_move import first_of_each_kind, moved_by_a_day
 from tests.conftest import BERLIN, shared_dir
 from tests.radicale import RadicaleServer
 
@@ -34,6 +37,7 @@ with (CORPUS / "MANIFEST.tsv").open(newline="", encoding="utf-8") as manifest:
 # Radicale refuses some of them (its own stricter validation): a server holds only what it
 # accepts, so those cannot be round-tripped there. Fewer accepted than this means a regression.
 ACCEPTED_AT_LEAST = 200
+MOVED_AT_LEAST = 180  # 198 moved when written: fewer means moves started failing
 
 
 @pytest.fixture(autouse=True)
@@ -61,9 +65,37 @@ def upload(radicale: RadicaleServer, url: str, relative: str) -> bool:
     return response.status in (200, 201, 204)
 
 
+def move_and_undo(
+    store: CalDAVStore,
+    radicale: RadicaleServer,
+    url: str,
+    before: dict[str, str],
+    relative: str,
+    item: Any,
+) -> tuple[int, list[str]]:
+    """Move the resource's event (one occurrence of a series) by a day and undo it: every
+    resource must be as the server held it. A clear refusal must change nothing. How many
+    moves were made, and what went wrong."""
+    document = CalendarDocument(str(item.url), item.data.encode(), None)
+    moves = 0
+    for event, own in first_of_each_kind(document):
+        which = own.start if own.recurring else None
+        try:
+            store.move(event.uid, moved_by_a_day(own.start), occurrence=which)
+        except CalendarError as refused:
+            if "Please report" in str(refused) or versions(radicale, url) != before:
+                return moves, [f"{relative}: a refused move of {event.uid} changed something"]
+            continue
+        moves += 1
+        store.undo()
+        if versions(radicale, url) != before:
+            return moves, [f"{relative}: move + undo of {event.uid} did not restore it exactly"]
+    return moves, []
+
+
 def test_every_accepted_corpus_calendar_round_trips_on_the_server(radicale, monkeypatch):
     monkeypatch.setenv("VOICE_CALENDAR_CALDAV_PASSWORD", "correct horse battery")
-    accepted = 0
+    accepted = moves = 0
     failures = []
     for relative in WITH_EVENTS:
         url = radicale.new_calendar()
@@ -99,5 +131,9 @@ def test_every_accepted_corpus_calendar_round_trips_on_the_server(radicale, monk
         store.undo()
         if versions(radicale, url) != before:
             failures.append(f"{relative}: delete + undo of {uid} did not restore it exactly")
+        moved, problems = move_and_undo(store, radicale, url, before, relative, events_alone[0])
+        moves += moved
+        failures += problems
     assert accepted >= ACCEPTED_AT_LEAST
+    assert moves >= MOVED_AT_LEAST
     assert not failures, "\n".join(failures)

@@ -5,7 +5,7 @@ import csv
 import logging
 import shutil
 import warnings
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -74,20 +74,13 @@ def parsed_components(data: bytes) -> list[tuple[str, list[tuple[str, bytes]]]]:
     return components
 
 
-@pytest.mark.parametrize("relative", VALID)
-def test_add_and_remove_keeps_every_other_byte(relative, tmp_path):
-    store, original = open_copy(relative, tmp_path)
-    store.occurrences(date(2026, 1, 1), date(2026, 12, 31))
-
-    created = store.create("Round trip", datetime(DAY.year, DAY.month, DAY.day, 9, 30))
-    with_event = store.path.read_bytes()
-    assert created.uid in [o.uid for o in store.occurrences(DAY, DAY)]
-
-    store.delete(created.uid)
-    after = store.path.read_bytes()
-    # Adding and removing left only the event's time zone definition behind, if that.
+def assert_only_the_event_came_and_went(
+    original: bytes, with_event: bytes, after: bytes, uid: str
+) -> None:
+    """Adding and removing an event left only its time zone definition behind, if that, and
+    while it was there everything else still meant the same to an iCalendar reader."""
     event_cut, events_removed = without_span(
-        with_event, lambda c: c.startswith(b"BEGIN:VEVENT") and created.uid.encode() in c
+        with_event, lambda c: c.startswith(b"BEGIN:VEVENT") and uid.encode() in c
     )
     assert events_removed == 1 and event_cut == after
     if after != original:
@@ -101,12 +94,43 @@ def test_add_and_remove_keeps_every_other_byte(relative, tmp_path):
         assert zone_cut == original or (
             not original.endswith(b"\n") and zone_cut == original + detect_newline(original)
         )
-
-    # Everything the file had still means the same to an iCalendar reader.
     before_components = parsed_components(original)
     after_components = parsed_components(with_event)
     for component in before_components:
         assert component in after_components
+
+
+@pytest.mark.parametrize("relative", VALID)
+def test_add_and_remove_keeps_every_other_byte(relative, tmp_path):
+    store, original = open_copy(relative, tmp_path)
+    store.occurrences(date(2026, 1, 1), date(2026, 12, 31))
+
+    created = store.create("Round trip", datetime(DAY.year, DAY.month, DAY.day, 9, 30))
+    with_event = store.path.read_bytes()
+    assert created.uid in [o.uid for o in store.occurrences(DAY, DAY)]
+
+    store.delete(created.uid)
+    assert_only_the_event_came_and_went(original, with_event, store.path.read_bytes(), created.uid)
+
+    store.undo()
+    store.undo()
+    assert store.path.read_bytes() == original
+
+
+@pytest.mark.parametrize("relative", VALID)
+def test_add_and_remove_a_series_with_a_reminder_keeps_every_other_byte(relative, tmp_path):
+    store, original = open_copy(relative, tmp_path)
+    start = datetime(DAY.year, DAY.month, DAY.day, 9, 30)
+    created = store.create(
+        "Round trip", start, recurrence="FREQ=WEEKLY;COUNT=3", reminder_minutes=15
+    )
+    with_event = store.path.read_bytes()
+    assert b"RRULE:FREQ=WEEKLY;COUNT=3" in with_event and b"TRIGGER:-PT15M" in with_event
+    week_later = DAY + timedelta(days=7)
+    assert created.uid in [o.uid for o in store.occurrences(week_later, week_later)]
+
+    store.delete(created.uid, series=True)
+    assert_only_the_event_came_and_went(original, with_event, store.path.read_bytes(), created.uid)
 
     store.undo()
     store.undo()
