@@ -8,7 +8,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from calendar_backend.document import CalendarDocument
@@ -59,12 +58,6 @@ class Calendar(ABC):
     @abstractmethod
     def name(self) -> str:
         """How the calendar is named to the person: its file path or its URL."""
-
-    @property
-    def local_file(self) -> Path | None:
-        """The file to watch for other programs' changes; None where there is none to watch
-        (a server: the window asks it again from time to time)."""
-        return None
 
     @property
     def planner(self) -> EditPlanner:

@@ -47,10 +47,6 @@ class CalendarStore(Calendar):
     def name(self) -> str:
         return str(self.path)
 
-    @property
-    def local_file(self) -> Path:
-        return self.path
-
     # --- reading -------------------------------------------------------------------------
 
     def document(self) -> CalendarDocument:
