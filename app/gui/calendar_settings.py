@@ -131,15 +131,16 @@ class CalendarSettings(QWidget):
     # --- asking the server ---------------------------------------------------------------
 
     def find_calendars(self) -> None:
-        server, user, password = self.server.text().strip(), self.user.text().strip(), ""
-        password = self.password.text() or self._kept_password(server, user)
+        server, user = self.server.text().strip(), self.user.text().strip()
+        typed = self.password.text()
         if not server or not user:
             self.status.setText(self.text("Type the server's address and your user name."))
             return
         self.find_button.setEnabled(False)
         self.status.setText(self.text("Asking the server…"))
+        # The secret store may ask the person to unlock it: never on the GUI thread.
         self._lane.submit(
-            lambda _report: discover_calendars(server, user, password),
+            lambda _report: discover_calendars(server, user, typed or _kept_password(server, user)),
             self._calendars_found,
             self._calendars_not_found,
         )
@@ -147,13 +148,6 @@ class CalendarSettings(QWidget):
     def wait(self) -> None:
         """Let a question to the server end (the dialog is closing)."""
         self._lane.wait()
-
-    def _kept_password(self, server: str, user: str) -> str:
-        try:
-            location = CalDAVLocation.parse(server)
-        except ValueError:
-            return ""
-        return stored_password(CalDAVLocation(location.url, user)) or ""
 
     def _calendars_found(self, found: list[CalendarChoice]) -> None:
         self.find_button.setEnabled(True)
@@ -183,6 +177,14 @@ class CalendarSettings(QWidget):
         )
         if name:
             self.calendar_path.setText(name)
+
+
+def _kept_password(server: str, user: str) -> str:
+    try:
+        location = CalDAVLocation.parse(server)
+    except ValueError:
+        return ""
+    return stored_password(CalDAVLocation(location.url, user)) or ""
 
 
 def _location_or_none(url: str) -> CalDAVLocation | None:

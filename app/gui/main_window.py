@@ -603,17 +603,11 @@ class MainWindow(QMainWindow):
     def _heard(self, attempt: int, recording: Recording) -> None:
         if attempt in self._failed_attempts:
             return
-        pipeline, dialog = self.pipeline, self.dialog
-        if pipeline is None or dialog is None:
-            if dialog is None:
-                self.show_error(
-                    self.text(
-                        "The calendar is not open, so nothing was done. Choose a calendar file"
-                        " in Settings."
-                    )
-                )
+        ready = self._pipeline_and_dialog()
+        if ready is None:
             self._set_state(self._idle_state())
             return
+        pipeline, dialog = ready
         language = self.preferences.recognition_language
         clock, zone = self.services.clock, self.services.zone
 
@@ -633,16 +627,10 @@ class MainWindow(QMainWindow):
         text = self.request_field.text().strip()
         if not text or self.state not in ("ready", "waiting"):
             return
-        pipeline, dialog = self.pipeline, self.dialog
-        if pipeline is None or dialog is None:
-            if dialog is None:
-                self.show_error(
-                    self.text(
-                        "The calendar is not open, so nothing was done. Choose a calendar file"
-                        " in Settings."
-                    )
-                )
+        ready = self._pipeline_and_dialog()
+        if ready is None:
             return
+        pipeline, dialog = ready
         self.request_field.clear()
         self.clear_error()
         self._set_state("thinking")
@@ -656,6 +644,21 @@ class MainWindow(QMainWindow):
             return dataclasses.replace(answer, typed=True)
 
         self.assistant_lane.submit(work, self._answer, self._request_failed)
+
+    def _pipeline_and_dialog(self) -> tuple[Pipeline, Dialog] | None:
+        """What a request needs; None (and, without a calendar, a message) when it is not
+        there yet."""
+        if self.dialog is None:
+            self.show_error(
+                self.text(
+                    "The calendar is not open, so nothing was done. Choose a calendar file"
+                    " in Settings."
+                )
+            )
+            return None
+        if self.pipeline is None:
+            return None
+        return self.pipeline, self.dialog
 
     @staticmethod
     def _answer_with_view(

@@ -51,11 +51,9 @@ WEEKLY_YOGA = ics(
 )
 
 
-def open_store(url: str, **options) -> CalDAVStore:
+def open_store(url: str) -> CalDAVStore:
     store = open_calendar(url, zone=BERLIN, clock=lambda: NOW)
     assert isinstance(store, CalDAVStore)
-    for name, value in options.items():
-        setattr(store, name, value)
     return store
 
 
@@ -167,17 +165,21 @@ class SecondClientBetweenReadAndWrite(CalDAVStore):
         return resource
 
 
-def test_a_change_by_another_client_between_read_and_write_is_kept(radicale, caldav_url):
-    resource_url = put(radicale, caldav_url, "yoga.ics", WEEKLY_YOGA)
+def with_a_phone_that_renames_yoga(
+    radicale: RadicaleServer, caldav_url: str
+) -> SecondClientBetweenReadAndWrite:
+    """Our store, with a phone renaming the yoga series right after our first read."""
     renamed = WEEKLY_YOGA.replace(b"SUMMARY:Yoga", b"SUMMARY:Yoga mit Lea")
-
-    def phone_renames_it(resource: _Resource) -> None:
-        put(radicale, caldav_url, "yoga.ics", renamed)
-
     store = SecondClientBetweenReadAndWrite(
         location=CalDAVLocation.parse(caldav_url), password=PASSWORD, zone=BERLIN
     )
-    store.change = phone_renames_it
+    store.change = lambda resource: put(radicale, caldav_url, "yoga.ics", renamed)
+    return store
+
+
+def test_a_change_by_another_client_between_read_and_write_is_kept(radicale, caldav_url):
+    resource_url = put(radicale, caldav_url, "yoga.ics", WEEKLY_YOGA)
+    store = with_a_phone_that_renames_yoga(radicale, caldav_url)
     store.delete("yoga@elsewhere", date(2026, 12, 8))  # 412 once, then planned again
 
     after = server_bytes(radicale, resource_url)
@@ -317,10 +319,9 @@ def silent_server() -> Iterator[str]:
     listener.close()
 
 
-def test_a_server_that_does_not_answer_times_out_with_a_clear_error(silent_server, monkeypatch):
-    monkeypatch.setenv("VOICE_CALENDAR_CALDAV_PASSWORD", PASSWORD)
-    store = open_store(silent_server)
-    store = CalDAVStore(location=store.location, password=PASSWORD, zone=BERLIN, timeout_s=1.0)
+def test_a_server_that_does_not_answer_times_out_with_a_clear_error(silent_server):
+    location = CalDAVLocation.parse(silent_server)
+    store = CalDAVStore(location=location, password=PASSWORD, zone=BERLIN, timeout_s=1.0)
     with pytest.raises(CalendarServerError, match="did not answer within 1 seconds") as e:
         store.occurrences(*DECEMBER)
     assert not e.value.reachable
@@ -498,15 +499,7 @@ def test_moving_on_the_server_changes_only_the_time_lines_and_undoes(radicale, c
 
 def test_a_move_keeps_another_clients_change_between_read_and_write(radicale, caldav_url):
     resource_url = put(radicale, caldav_url, "yoga.ics", WEEKLY_YOGA)
-    renamed = WEEKLY_YOGA.replace(b"SUMMARY:Yoga", b"SUMMARY:Yoga mit Lea")
-
-    def phone_renames_it(resource: _Resource) -> None:
-        put(radicale, caldav_url, "yoga.ics", renamed)
-
-    store = SecondClientBetweenReadAndWrite(
-        location=CalDAVLocation.parse(caldav_url), password=PASSWORD, zone=BERLIN
-    )
-    store.change = phone_renames_it
+    store = with_a_phone_that_renames_yoga(radicale, caldav_url)
     store.move("yoga@elsewhere", datetime(2026, 12, 2, 18, 0), series=True)  # 412, planned again
     after = server_bytes(radicale, resource_url)
     assert after is not None

@@ -2,9 +2,7 @@
 we add and remove again, every byte we did not mean to change stays as it was."""
 
 import csv
-import logging
 import shutil
-import warnings
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +21,7 @@ if not (CORPUS / "MANIFEST.tsv").exists():
         allow_module_level=True,
     )
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.usefixtures("quiet_vendor_quirks")]
 
 with (CORPUS / "MANIFEST.tsv").open(newline="", encoding="utf-8") as manifest:
     ROWS = list(csv.DictReader(manifest, delimiter="\t"))
@@ -34,15 +32,6 @@ INVALID = [
 EMPTY = [row["relative_path"] for row in ROWS if row["size_bytes"] == "0"]
 
 DAY = date(2026, 11, 27)
-
-
-@pytest.fixture(autouse=True)
-def _quiet_vendor_quirks(caplog):
-    """Vendor quirks make icalendar warn and broken events get skipped with a log line."""
-    caplog.set_level(logging.ERROR)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 def open_copy(relative: str, tmp_path: Path) -> tuple[CalendarStore, bytes]:

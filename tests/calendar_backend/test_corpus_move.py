@@ -2,8 +2,6 @@
 event and one occurrence of a series in each file move, every other byte stays, the listing
 shows them at the new time, and undo gives the file back byte for byte."""
 
-import logging
-import warnings
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -15,16 +13,7 @@ from calendar_backend.rawtext import iter_logical_lines
 from tests.calendar_backend.test_corpus import VALID, open_copy
 from tests.conftest import BERLIN
 
-pytestmark = pytest.mark.corpus
-
-
-@pytest.fixture(autouse=True)
-def _quiet_vendor_quirks(caplog):
-    """Vendor quirks make icalendar warn and broken events get skipped with a log line."""
-    caplog.set_level(logging.ERROR)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
+pytestmark = [pytest.mark.corpus, pytest.mark.usefixtures("quiet_vendor_quirks")]
 
 
 def first_of_each_kind(document: CalendarDocument) -> list[tuple[PlacedComponent, Occurrence]]:
