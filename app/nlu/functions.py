@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ParameterKind = Literal["text", "date", "time", "duration", "range"]
+ParameterKind = Literal[
+    "text", "date", "time", "duration", "range", "recurrence", "reminder", "new_date", "new_time"
+]
 """How a copied phrase is resolved: kept as text, or read as a day, a clock time, a length of
-time in minutes, or a span of days."""
+time in minutes, a span of days, a repeat rule ("jeden Montag"), a reminder ("eine Stunde
+vorher", or the verb of "erinnere mich …": at the start), or where an event goes (a day or a
+clock time, or a shift of its current start: "eine Stunde später", "auf nächste Woche")."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,10 @@ CREATE_EVENT = FunctionSpec(
         Parameter("date", "date", "the day phrase, as said"),
         Parameter("time", "time", "the clock-time phrase, as said"),
         Parameter("duration", "duration", "how long it lasts, as said"),
+        Parameter("recurrence", "recurrence", "how it repeats, as said"),
+        Parameter("reminder", "reminder", "when to be reminded, as said"),
     ),
-    description="Add an appointment to the calendar.",
+    description="Add an appointment to the calendar, once or repeating, with a reminder.",
 )
 DELETE_EVENT = FunctionSpec(
     name="delete_event",
@@ -57,8 +63,22 @@ DELETE_EVENT = FunctionSpec(
 LIST_EVENTS = FunctionSpec(
     name="list_events",
     token="<unused3>",
-    parameters=(Parameter("range", "range", "the day or span of days asked about, as said"),),
-    description="Tell which appointments are on a day or in a span of days.",
+    parameters=(
+        Parameter("range", "range", "the day or span of days asked about, as said"),
+        Parameter("title", "text", "the one appointment asked about, as said"),
+    ),
+    description="Tell which appointments are on a day or in a span of days, or when one is.",
+)
+MOVE_EVENT = FunctionSpec(
+    name="move_event",
+    token="<unused5>",
+    parameters=(
+        Parameter("title", "text", "which appointment, as said"),
+        Parameter("date", "date", "the day it is on now, as said"),
+        Parameter("new_date", "new_date", "the day it moves to, or by how many days, as said"),
+        Parameter("new_time", "new_time", "the time it moves to, or by how long, as said"),
+    ),
+    description="Move an appointment to another day or time.",
 )
 NOT_A_CALENDAR_REQUEST = FunctionSpec(
     name="none",
@@ -71,6 +91,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     CREATE_EVENT,
     DELETE_EVENT,
     LIST_EVENTS,
+    MOVE_EVENT,
     NOT_A_CALENDAR_REQUEST,
 )
 FUNCTIONS_BY_NAME = {function.name: function for function in FUNCTIONS}

@@ -6,7 +6,14 @@ Policies (documented in the README too):
   still ahead, else tomorrow); a date without a time is an all-day event; the default length is
   60 minutes for a timed event and one day for an all-day one. Title and date are required.
 - delete_event: needs a title or a day (or both).
-- list_events: no range said means today.
+- list_events: no range said means today; a question about one appointment (a title) without a
+  range looks a year ahead from today.
+- create_event with a recurrence: `date` is the first occurrence (the day said, else the first
+  day the rule falls on from today); a reminder is minutes before the start ("erinnere mich
+  …" alone: 0).
+- move_event: needs a title or a day (like delete_event) and a new day, time or shift; a shift
+  ("eine Stunde später") is kept as said in `relative_move`, for the dialog to apply to the
+  event's start.
 - A phrase that was said but cannot be read (a date phrase that is no date) is missing, so the
   assistant asks rather than guesses.
 - A clock span copied as the time ("von 10 bis 12 Uhr", "from 2 to 4 pm") gives the start time
@@ -24,6 +31,9 @@ from typing import Any
 from app.locales import load_locale_file
 from app.nlu.call_format import RawCall
 from app.nlu.functions import FUNCTIONS_BY_NAME, Parameter
+from app.resolve.moving import is_relative_move, new_clock_time, new_day
+from app.resolve.reminding import reminder_minutes
+from app.resolve.repeating import repetition
 from app.temporal import (
     DateRange,
     resolve_date,
@@ -112,8 +122,16 @@ def apply_policy(
     elif call.function == "delete_event":
         if arguments.get("title") is None and arguments.get("date") is None and not missing:
             missing.append("title")
+    elif call.function == "move_event":
+        if arguments.get("title") is None and arguments.get("date") is None and not missing:
+            missing.append("title")
+        moves = ("new_date", "new_time", "relative_move")
+        if all(arguments.get(name) is None for name in moves) and not missing:
+            missing.append("new_date")
     elif call.function == "list_events" and not missing and arguments.get("start_date") is None:
         arguments["start_date"] = arguments["end_date"] = now.date()
+        if arguments.get("title") is not None:
+            arguments["end_date"] = _a_year_after(now.date())
     return ResolvedCall(
         call.function, call.language, arguments, tuple(dict.fromkeys(missing)), raw=call.raw
     )
@@ -156,12 +174,41 @@ def _resolve_parameter(
                 clock = phrases.get("time")
                 minutes = resolve_time_span(clock, language) if clock and start_time else None
             return {f"{name}_minutes": minutes}
+        case "recurrence":
+            said_day = resolved_so_far.get("date")
+            day = said_day if isinstance(said_day, date) else None
+            repeat = repetition(phrase, language, day, now.date()) if phrase else None
+            if repeat is None:
+                return {name: None}
+            return {name: repeat.rule, "date": repeat.first}
+        case "reminder":
+            return {f"{name}_minutes": reminder_minutes(phrase, language) if phrase else None}
+        case "new_date" | "new_time":
+            shifts = [
+                said
+                for said in (phrases.get("new_date"), phrases.get("new_time"))
+                if said and is_relative_move(said, language, now)
+            ]
+            value: ArgumentValue = None
+            if phrase and phrase not in shifts:
+                if name == "new_date":
+                    value = new_day(phrase, language, now)
+                else:
+                    value = new_clock_time(phrase, language, phrases.get("new_date", ""))
+            return {name: value, "relative_move": ", ".join(shifts) or None}
         case "range":
             span: DateRange | None = resolve_range(phrase, language, now) if phrase else None
             return {
                 "start_date": span.start if span else None,
                 "end_date": span.end if span else None,
             }
+
+
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def clean_title(phrase: str) -> str | None:

@@ -44,7 +44,7 @@ PIECES = [
     "<unused0>",
     "<unused1>",
     "<unused4>()<unused0>",
-    '<unused1>(" Zahnarzt"," morgen","","")<unused0>',
+    '<unused1>(" Zahnarzt"," morgen","","","","")<unused0>',
     "<start_of_turn>",
     "<bos>",
     "<eos>",

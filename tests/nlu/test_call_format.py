@@ -22,12 +22,12 @@ def test_render_writes_the_documented_form():
         "create_event",
         {"title": "Zahnarzt", "date": "nächsten Freitag", "time": "halb drei", "duration": None},
     )
-    assert completion == '<unused1>(" Zahnarzt"," nächsten Freitag"," halb drei","")<unused0>'
+    assert completion == '<unused1>(" Zahnarzt"," nächsten Freitag"," halb drei","","","")<unused0>'
 
 
 def test_a_phrase_of_only_quotes_and_line_breaks_is_rendered_as_none():
     completion = render("create_event", {"title": "Zahnarzt", "duration": '"\n"'})
-    assert completion == '<unused1>(" Zahnarzt","","","")<unused0>'
+    assert completion == '<unused1>(" Zahnarzt","","","","","")<unused0>'
     assert parse_call(completion).phrases["duration"] is None
 
 
@@ -69,9 +69,9 @@ def test_parse_accepts_only_canonical_calls(raw):
 @given(
     st.sampled_from(
         [
-            '<unused1>(" Zahnarzt"," morgen"," um 15 Uhr"," eine Stunde")<unused0>',
+            '<unused1>(" Zahnarzt"," morgen"," um 15 Uhr"," eine Stunde","","")<unused0>',
             '<unused2>(" dentist","")<unused0>',
-            '<unused3>(" diese Woche")<unused0>',
+            '<unused3>(" diese Woche","")<unused0>',
             "<unused4>()<unused0>",
         ]
     ),
@@ -96,12 +96,12 @@ def test_mutated_calls_are_refused_or_still_canonical(valid, position, replaceme
         "<unused1>",
         '<unused1>(" a"," b"," c")<unused0>',  # one argument short
         '<unused3>(" heute")',  # no end token
-        '<unused3>(" heute")<unused0> und mehr',
-        '<unused3>(" heute")<unused0><unused0>',
+        '<unused3>(" heute","")<unused0> und mehr',
+        '<unused3>(" heute","")<unused0><unused0>',
         '<unused3>("heute")<unused0>',  # no leading space
-        '<unused3>("  heute")<unused0>',
-        '<unused3>(" heute ")<unused0>',
-        '<unused3>(" heu\nte")<unused0>',
+        '<unused3>("  heute","")<unused0>',
+        '<unused3>(" heute ","")<unused0>',
+        '<unused3>(" heu\nte","")<unused0>',
         '<unused3>(" "heute"")<unused0>',
         "<unused9>()<unused0>",
         '<unused4>("")<unused0>',

@@ -133,10 +133,10 @@ COPY_TEXT = "Um, put lunch with Tom at Luigi's on Friday's list, at 7 p.m. (the 
 @pytest.mark.parametrize(
     "completion",
     [
-        '<unused1>(" lunch with Tom at Luigi\'s"," Friday"," 7 p.m.","")<unused0>',
-        '<unused1>(" lunch with Tom at Luigi"," Friday\'s"," 7 p.m","")<unused0>',
-        '<unused1>(" Um, put"," list,"," at 7"," the usual")<unused0>',
-        '<unused3>(" the usual).")<unused0>',
+        '<unused1>(" lunch with Tom at Luigi\'s"," Friday"," 7 p.m.","","","")<unused0>',
+        '<unused1>(" lunch with Tom at Luigi"," Friday\'s"," 7 p.m","","","")<unused0>',
+        '<unused1>(" Um, put"," list,"," at 7"," the usual","","")<unused0>',
+        '<unused3>(" the usual).","")<unused0>',
         "<unused4>()<unused0>",
     ],
 )
@@ -148,12 +148,12 @@ def test_the_copy_grammar_admits_runs_of_the_utterances_words(model, completion)
 @pytest.mark.parametrize(
     "completion",
     [
-        '<unused1>(" lunch with Anna"," Friday","","")<unused0>',
-        '<unused1>(" unch with Tom","","","")<unused0>',
-        '<unused1>(" Tom Luigi\'s","","","")<unused0>',
-        '<unused1>(" tomorrow","","","")<unused0>',
-        '<unused1>(" lunch  with","","","")<unused0>',
-        '<unused1>(" Friday,","","","")<unused0>',
+        '<unused1>(" lunch with Anna"," Friday","","","","")<unused0>',
+        '<unused1>(" unch with Tom","","","","","")<unused0>',
+        '<unused1>(" Tom Luigi\'s","","","","","")<unused0>',
+        '<unused1>(" tomorrow","","","","","")<unused0>',
+        '<unused1>(" lunch  with","","","","","")<unused0>',
+        '<unused1>(" Friday,","","","","","")<unused0>',
     ],
 )
 def test_the_copy_grammar_refuses_words_the_utterance_does_not_have(model, completion) -> None:

@@ -18,17 +18,17 @@ NOW = datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN)  # a Thursday
 
 OUTPUTS = {
     "Erstelle morgen um 15 Uhr einen Termin Zahnarzt für eine Stunde": (
-        '<unused1>(" Zahnarzt"," morgen"," um 15 Uhr"," für eine Stunde")<unused0>'
+        '<unused1>(" Zahnarzt"," morgen"," um 15 Uhr"," für eine Stunde","","")<unused0>'
     ),
     "Trag mir für nächsten Freitag um halb drei den Zahnarzt ein": (
-        '<unused1>(" Zahnarzt"," nächsten Freitag"," halb drei","")<unused0>'
+        '<unused1>(" Zahnarzt"," nächsten Freitag"," halb drei","","","")<unused0>'
     ),
-    "What's on my calendar tomorrow?": '<unused3>(" tomorrow")<unused0>',
+    "What's on my calendar tomorrow?": '<unused3>(" tomorrow","")<unused0>',
     "cancel my dentist appointment on friday": (
         '<unused2>(" dentist appointment"," on friday")<unused0>'
     ),
     "Wie wird das Wetter morgen?": "<unused4>()<unused0>",
-    "Mach einen Termin": '<unused1>("","","","")<unused0>',
+    "Mach einen Termin": '<unused1>("","","","","","")<unused0>',
     "truncated output": '<unused1>(" Zahnarzt"," morgen"',
 }
 

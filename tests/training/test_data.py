@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from app.nlu.call_format import parse_call
-from training.data.__main__ import NONE_SHARE, OTHER_SHARE, build, shared_dir
+from training.data.__main__ import (
+    BOTFRAMEWORK_NONE_SHARE,
+    NONE_SHARE,
+    OTHER_SHARE,
+    build,
+    shared_dir,
+)
 from training.data.compose import Style, compose
 from training.data.generate import split_templates
 from training.data.massive import massive_dir
@@ -150,6 +156,8 @@ def test_none_share(built: Path) -> None:
     assert len(records) == TRAIN_SIZE
     share = sum(record["function"] == "none" for record in records) / len(records)
     expected = NONE_SHARE + (OTHER_SHARE if massive_dir(shared_dir()).exists() else 0.0)
+    if (shared_dir() / "data" / "botframework").exists():
+        expected += BOTFRAMEWORK_NONE_SHARE
     # Out-of-domain speech-recognition records come on top of the template share.
     assert expected - 0.01 <= share <= expected + 0.03
 

@@ -111,7 +111,7 @@ def test_the_any_words_comparison_does_not_ask_for_copies() -> None:
 
 
 def test_another_phrase_for_the_same_day_is_resolved_exact_but_not_phrase_exact() -> None:
-    answer = '<unused1>(" Zahnarzt"," Freitag"," halb drei","")<unused0>'
+    answer = '<unused1>(" Zahnarzt"," Freitag"," halb drei","","","")<unused0>'
     outcomes, _ = outcomes_for({DENTIST["text"]: answer}, [DENTIST])
     metrics = score(outcomes)
     assert metrics["call_phrases_exact"] == 0.0
@@ -122,7 +122,7 @@ def test_another_phrase_for_the_same_day_is_resolved_exact_but_not_phrase_exact(
 
 
 def test_a_wrong_title_fails_the_whole_call() -> None:
-    answer = '<unused1>(" Arzt"," nächsten Freitag"," halb drei","")<unused0>'
+    answer = '<unused1>(" Arzt"," nächsten Freitag"," halb drei","","","")<unused0>'
     outcomes, _ = outcomes_for({DENTIST["text"]: answer}, [DENTIST])
     metrics = score(outcomes)
     assert metrics["function_accuracy"] == 1.0
@@ -143,18 +143,18 @@ def test_wrong_functions_and_invalid_outputs_land_in_the_confusion_matrix() -> N
 
 
 def test_title_overlap_with_the_massive_span() -> None:
-    answer = '<unused1>(" lunch"," friday","","")<unused0>'
+    answer = '<unused1>(" lunch"," friday","","","","")<unused0>'
     outcomes, _ = outcomes_for({MASSIVE["text"]: answer}, [MASSIVE])
     metrics = score(outcomes)
     assert metrics["title_overlap_f1"] == 1.0
     assert metrics["titles_scored"] == 1
-    wider = '<unused1>(" lunch with tom"," friday","","")<unused0>'
+    wider = '<unused1>(" lunch with tom"," friday","","","","")<unused0>'
     outcomes, _ = outcomes_for({MASSIVE["text"]: wider}, [MASSIVE])
     assert 0.0 < score(outcomes)["title_overlap_f1"] < 1.0
 
 
 def test_the_markdown_report_has_the_table_and_the_failures() -> None:
-    answer = '<unused1>(" Arzt"," nächsten Freitag"," halb drei","")<unused0>'
+    answer = '<unused1>(" Arzt"," nächsten Freitag"," halb drei","","","")<unused0>'
     outcomes, _ = outcomes_for({DENTIST["text"]: answer}, [DENTIST])
     report = {
         "machine": "x86_64, 2 CPUs",
@@ -186,8 +186,8 @@ def test_out_of_domain_rejection_and_calendar_refusals_are_scored() -> None:
     records = [ALARM, MUSIC, DATE, LIST, DENTIST]
     answers = {
         ALARM["text"]: "<unused4>()<unused0>",
-        MUSIC["text"]: '<unused1>(" let me love you","","","")<unused0>',
-        DATE["text"]: '<unused3>(" today")<unused0>',
+        MUSIC["text"]: '<unused1>(" let me love you","","","","","")<unused0>',
+        DATE["text"]: '<unused3>(" today","")<unused0>',
         LIST["text"]: "<unused4>()<unused0>",
         DENTIST["text"]: DENTIST["completion"],
     }
@@ -235,7 +235,7 @@ def report_of(sets: dict[str, list[dict[str, Any]]], answers: dict[str, str]) ->
 
 def test_the_confusion_over_all_sets_adds_up_every_set_and_language() -> None:
     answers = {r["text"]: r["completion"] for r in (DENTIST, LIST, WEATHER, MASSIVE)}
-    answers[ALARM["text"]] = '<unused1>(" wake me up","","","")<unused0>'
+    answers[ALARM["text"]] = '<unused1>(" wake me up","","","","","")<unused0>'
     report = report_of(
         {"heldout": [DENTIST, LIST, WEATHER], "massive_other_dev_en": [ALARM, MASSIVE]}, answers
     )
@@ -246,6 +246,7 @@ def test_the_confusion_over_all_sets_adds_up_every_set_and_language() -> None:
         "create_event": 1,
         "delete_event": 0,
         "list_events": 0,
+        "move_event": 0,
         "none": 1,
         "invalid": 0,
     }
@@ -256,7 +257,7 @@ def test_the_confusion_over_all_sets_adds_up_every_set_and_language() -> None:
 def test_targets_are_checked_per_language_where_the_set_was_run() -> None:
     answers = {ALARM["text"]: "<unused4>()<unused0>", MUSIC["text"]: "<unused4>()<unused0>"}
     german = other_intent("weck mich um sieben", "alarm_set", "de")
-    answers[german["text"]] = '<unused1>(" weck mich","","","")<unused0>'
+    answers[german["text"]] = '<unused1>(" weck mich","","","","","")<unused0>'
     report = report_of(
         {"massive_other_dev_en": [ALARM, MUSIC], "massive_other_dev_de": [german]}, answers
     )

@@ -12,8 +12,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from app.nlu.call_format import render
+from training.data.botframework import botframework_records
 from training.data.generate import (
-    FUNCTION_SHARES,
+    GROUP_SHARES,
+    call_phrases,
     normalized,
     split_templates,
     template_records,
@@ -34,7 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ASR_FILE = Path(__file__).resolve().parent / "asr_records.jsonl"
 NONE_SHARE = 0.09
 """Share of train.jsonl from the out-of-domain templates (near misses, the app's own words)."""
-OTHER_SHARE = 0.30
+OTHER_SHARE = 0.27
 """Share of train.jsonl from MASSIVE's other intents (`none`), split between the languages in
 proportion to their rows."""
 MASSIVE_SHARE = 0.25
@@ -44,7 +47,24 @@ MASSIVE_REPEAT = 2
 calendar requests written by people, and few."""
 ASR_SHARE = 0.05
 """At most this share of train.jsonl from the committed ASR records."""
-HELDOUT_COUNTS = {"create_event": 110, "delete_event": 55, "list_events": 55, "none": 60}
+BOTFRAMEWORK_NONE_SHARE = 0.03
+"""At most this share of train.jsonl from the Bot Framework's other skills (email, weather,
+places, restaurants) as none."""
+BOTFRAMEWORK_CALENDAR_SHARE = 0.02
+"""At most this share of train.jsonl from the Bot Framework's move and find rows (about 300:
+all of them, once, at 28,000 records)."""
+"""At most this share of train.jsonl from the committed ASR records."""
+HELDOUT_COUNTS = {
+    "create_event": 100,
+    "create_event_recurring": 50,
+    "create_event_reminder": 40,
+    "delete_event": 50,
+    "list_events": 50,
+    "list_events_find": 40,
+    "move_event": 80,
+    "none": 60,
+}
+"""Held-out records per language and template group."""
 
 
 def shared_dir() -> Path:
@@ -59,10 +79,17 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 def read_asr_records() -> list[dict[str, Any]]:
+    """The committed ASR records, their calls rendered for today's function table (a function
+    may have gained parameters since they were made)."""
     if not ASR_FILE.exists():
         return []
     with ASR_FILE.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        records = [json.loads(line) for line in handle if line.strip()]
+    for record in records:
+        phrases = call_phrases(record["function"], record.get("phrases") or {})
+        record["phrases"] = phrases
+        record["completion"] = render(record["function"], phrases)
+    return records
 
 
 def _split_counts(total: int, shares: dict[str, float]) -> dict[str, int]:
@@ -205,12 +232,19 @@ def build(
     ]
     random.Random(seed).shuffle(asr)
     asr = asr[: int(train_size * ASR_SHARE)]
-    none_total = round(train_size * NONE_SHARE)
-    calendar_total = max(
-        0, train_size - none_total - len(massive_train) - len(other_train) - len(asr)
+    bot_counts: Counter[str] = Counter()
+    bot = botframework_records(shared_dir() / "data" / "botframework", seed, bot_counts, in_dev)
+    random.Random(seed).shuffle(bot.none)
+    random.Random(seed).shuffle(bot.train)
+    bot_train = (
+        bot.train[: int(train_size * BOTFRAMEWORK_CALENDAR_SHARE)]
+        + bot.none[: int(train_size * BOTFRAMEWORK_NONE_SHARE)]
     )
+    elsewhere = massive_train + other_train + asr + bot_train
+    none_total = round(train_size * NONE_SHARE)
+    calendar_total = max(0, train_size - none_total - len(elsewhere))
     calendar_elsewhere = Counter(
-        record["language"] for record in massive_train + asr if record["function"] != "none"
+        record["language"] for record in elsewhere if record["function"] != "none"
     )
     german_calendar = min(
         calendar_total,
@@ -218,13 +252,13 @@ def build(
     )
     counts: dict[tuple[str, str], int] = {}
     for language, total in (("de", german_calendar), ("en", calendar_total - german_calendar)):
-        for function, count in _split_counts(total, FUNCTION_SHARES).items():
-            counts[language, function] = count
+        for group, count in _split_counts(total, GROUP_SHARES).items():
+            counts[language, group] = count
     counts["de", "none"] = none_total // 2
     counts["en", "none"] = none_total - none_total // 2
 
     rng = random.Random(seed)
-    seen: set[str] = {record["text"] for record in massive_train + other_train + asr}
+    seen: set[str] = {record["text"] for record in elsewhere}
     train = template_records(
         counts=counts,
         pool=split.train,
@@ -235,13 +269,13 @@ def build(
         seen_texts=seen,
         forbidden=in_dev,
     )
-    train += massive_train + other_train + asr
+    train += elsewhere
     rng.shuffle(train)
 
     heldout_counts = {
-        (language, function): count
+        (language, group): count
         for language in LANGUAGES
-        for function, count in HELDOUT_COUNTS.items()
+        for group, count in HELDOUT_COUNTS.items()
     }
     heldout = template_records(
         counts=heldout_counts,
@@ -257,6 +291,7 @@ def build(
     write_jsonl(out / "heldout.jsonl", heldout)
     dev_counts: Counter[str] = Counter()
     _write_dev_sets(out, massive_path, seed, dev_counts)
+    write_jsonl(out / "botframework_dev.jsonl", bot.dev)
     summary = {
         "seed": seed,
         "train": dict(
@@ -270,6 +305,8 @@ def build(
             "massive_calendar_at_most": massive_share,
             "massive_calendar_repeat": massive_repeat,
             "asr_at_most": ASR_SHARE,
+            "botframework_none_at_most": BOTFRAMEWORK_NONE_SHARE,
+            "botframework_calendar_at_most": BOTFRAMEWORK_CALENDAR_SHARE,
         },
         "train_other_intents": dict(sorted(other_counts.items())),
         "heldout_total": len(heldout),
@@ -280,6 +317,7 @@ def build(
         "train_templates": sum(len(group) for group in split.train.values()),
         "dev_texts": len(in_dev),
         "massive_train_conversion": dict(sorted(massive_counts.items())),
+        "botframework_conversion": dict(sorted(bot_counts.items())),
         "massive_dev_conversion": dict(sorted(dev_counts.items())),
         "asr_records": len(asr),
         "asr_records_dropped_heldout_template_title_or_dev": len(asr_all)

@@ -255,7 +255,7 @@ def transcribed_record(
             phrases[name] = span
         from training.data.generate import expected_arguments
 
-        expected = expected_arguments(function, utterance)
+        expected = expected_arguments(function, utterance, language, now) or {}
         if "title" in phrases:
             expected["title"] = phrases["title"]
     counts["kept"] += 1

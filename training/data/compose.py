@@ -20,13 +20,11 @@ FORM_VARIANTS = frozenset({"span", "attr"})
 """Placeholder variants that choose among value forms (`{time:span}`: only clock spans)."""
 _OPEN, _CLOSE = "\x01", "\x02"
 _MARKED = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
-SLOT_OF_KIND = {
-    "title": "title",
-    "date": "date",
-    "time": "time",
-    "duration": "duration",
-    "range": "range",
-}
+MOVE_KINDS = {"new_date": ("date", "day_shift"), "new_time": ("time", "time_shift")}
+"""Where an event moves: a day or a clock time (`{new_date}`), or a shift of its start
+(`{new_date:shift}`: "auf nächste Woche", `{new_time:shift}`: "eine Stunde später")."""
+REMINDER_VERB = 0
+"""`{reminder:Erinnere}` copies the verb itself: a reminder at the start."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,7 @@ def _pick_value(
             value = generate(form, vocab, now, rng, start_minutes)
         except NotApplicableError:
             continue
-        if morning and kind == "time" and str(value.resolved) >= "12:00":
+        if morning and str(value.resolved) >= "12:00":
             continue
         return value
     raise RuntimeError(f"no {kind} value could be generated for {now}")
@@ -130,6 +128,16 @@ def compose(
         )
     if "range" in slots:
         values["range"] = _pick_value("range", vocab, now, rng, variant=variants["range"])
+    for name in ("recurrence", "reminder"):
+        if name in slots and variants[name] is None:
+            values[name] = _pick_value(name, vocab, now, rng)
+    for name, (plain, shift) in MOVE_KINDS.items():
+        if name in slots:
+            kind = shift if variants[name] == "shift" else plain
+            variant = None if variants[name] in ("shift", "bare") else variants[name]
+            said_day = values.get("new_date")
+            morning = name == "new_time" and said_day is not None and said_day.morning
+            values[name] = _pick_value(kind, vocab, now, rng, morning=morning, variant=variant)
     pool = default_pool(vocab) if titles is None else titles
     title = _pick_title(text, pool, rng) if "title" in slots else None
 
@@ -143,6 +151,8 @@ def compose(
         if name == "title":
             assert title is not None
             lead, phrase = _title_text(title, variant, vocab)
+        elif name == "reminder" and variant is not None:
+            lead, phrase = "", variant
         else:
             value = values[name]
             lead = value.bare if variant == "bare" else value.prep
@@ -164,6 +174,8 @@ def compose(
         resolved["duration"] = span_minutes
     if title is not None:
         resolved["title"] = phrases["title"]
+    if "reminder" in phrases and "reminder" not in values:
+        resolved["reminder"] = REMINDER_VERB
     for phrase in phrases.values():
         if phrase not in text:
             raise AssertionError(f"phrase {phrase!r} is not in {text!r}")

@@ -9,20 +9,34 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.nlu.call_format import render
+from app.nlu.call_format import RawCall, render
 from app.nlu.functions import FUNCTIONS_BY_NAME
+from app.resolve import resolve_call
 from training.data.compose import Style, Utterance, compose, compose_none
 from training.data.titles import TitlePool, split_titles
-from training.data.verify import Verifier
+from training.data.verify import ZONE, Verifier
 from training.data.vocabulary import LANGUAGES, Template, templates, vocabulary
 
 HELDOUT_SHARE = 0.15
-FUNCTION_SHARES = {"create_event": 0.45, "delete_event": 0.25, "list_events": 0.30}
+GROUP_SHARES = {
+    "create_event": 0.30,
+    "create_event_recurring": 0.08,
+    "create_event_reminder": 0.06,
+    "delete_event": 0.16,
+    "list_events": 0.18,
+    "list_events_find": 0.07,
+    "move_event": 0.15,
+}
+"""Share of the calendar template records per template group (vocabulary.TEMPLATE_GROUPS)."""
 DROP_CHANCE = {
     "create_event": {"time": 0.12, "duration": 0.35, "date": 0.05},
     "delete_event": {"date": 0.15},
     "list_events": {},
+    "move_event": {"date": 0.3},
 }
+FEATURES = ("recurrence", "reminder")
+"""create_event's newer arguments: a record that says one is counted under it in evaluation
+(`feature`), as are move_event records and list_events records that ask about one title."""
 ASR_STYLE_CHANCE = 0.25
 FILLER_START_CHANCE = 0.15
 FILLER_END_CHANCE = 0.10
@@ -86,22 +100,68 @@ def random_now(rng: random.Random) -> datetime:
     return day.replace(hour=rng.randint(6, 22), minute=rng.randrange(60))
 
 
-def expected_arguments(function: str, utterance: Utterance) -> dict[str, Any]:
+def expected_arguments(
+    function: str, utterance: Utterance, language: str, now: datetime
+) -> dict[str, Any] | None:
+    """The values the utterance says: the generator's, verified against the resolver; for a
+    recurrence, a reminder or a move's new place, the app's resolver's (None when it cannot
+    read a phrase the generator said, so the record is not used)."""
     resolved = utterance.resolved
+    app_values = _app_resolution(function, utterance, language, now)
+    if app_values is None:
+        return None
     if function == "create_event":
+        repeating = utterance.phrases.get("recurrence") is not None
         return {
             "title": resolved.get("title"),
-            "date": resolved.get("date"),
+            "date": app_values["date"] if repeating else resolved.get("date"),
             "time": resolved.get("time"),
             "duration_minutes": resolved.get("duration"),
+            "recurrence": app_values["recurrence"],
+            "reminder_minutes": app_values["reminder_minutes"],
         }
     if function == "delete_event":
         return {"title": resolved.get("title"), "date": resolved.get("date")}
     if function == "list_events":
         span = resolved.get("range")
         start, end = span if isinstance(span, tuple) else (None, None)
-        return {"start_date": start, "end_date": end}
+        return {"start_date": start, "end_date": end, "title": resolved.get("title")}
+    if function == "move_event":
+        return {
+            "title": resolved.get("title"),
+            "date": resolved.get("date"),
+            "new_date": app_values["new_date"],
+            "new_time": app_values["new_time"],
+            "relative_move": app_values["relative_move"],
+        }
     return {}
+
+
+def _app_resolution(
+    function: str, utterance: Utterance, language: str, now: datetime
+) -> dict[str, Any] | None:
+    phrases = call_phrases(function, utterance.phrases)
+    call = resolve_call(RawCall(function, phrases, ""), language, now.replace(tzinfo=ZONE))
+    arguments = call.arguments_json()
+    said = {
+        "recurrence": ("recurrence",),
+        "reminder": ("reminder_minutes",),
+        "new_date": ("new_date", "relative_move"),
+        "new_time": ("new_time", "relative_move"),
+    }
+    for name, values in said.items():
+        if phrases.get(name) and all(arguments.get(value) is None for value in values):
+            return None
+    return arguments
+
+
+def feature(function: str, phrases: dict[str, str | None]) -> str:
+    """What a record exercises beyond the first three functions' first arguments, or ""."""
+    if function == "move_event":
+        return "move"
+    if function == "list_events" and phrases.get("title"):
+        return "find"
+    return next((name for name in FEATURES if phrases.get(name)), "")
 
 
 def call_phrases(function: str, phrases: dict[str, str]) -> dict[str, str | None]:
@@ -135,6 +195,7 @@ def make_record(
         "completion": render(function, phrases),
         "expected": expected,
         "template": template,
+        "feature": feature(function, phrases),
     }
 
 
@@ -166,11 +227,12 @@ def template_records(
     seen_texts: set[str],
     forbidden: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """`counts[(language, function)]` records drawn from the templates in `pool`; none says a
-    text that `normalized` makes one of `forbidden` (the dev sets' texts)."""
+    """`counts[(language, group)]` records drawn from the templates of that group in `pool`;
+    none says a text that `normalized` makes one of `forbidden` (the dev sets' texts)."""
     records: list[dict[str, Any]] = []
-    for (language, function), count in sorted(counts.items()):
-        group = pool[language, function]
+    for (language, group_name), count in sorted(counts.items()):
+        group = pool[language, group_name]
+        function = group[0].function
         made = 0
         attempts = 0
         while made < count:
@@ -192,7 +254,11 @@ def template_records(
                     continue
                 text = utterance.text
                 phrases = call_phrases(function, utterance.phrases)
-                expected = expected_arguments(function, utterance)
+                said = expected_arguments(function, utterance, language, now)
+                if said is None:
+                    verifier.stats.disagreed["said by the app's resolver"] += 1
+                    continue
+                expected = said
             if normalized(text) in forbidden:
                 continue
             if text in seen_texts and function != "none":
@@ -202,7 +268,7 @@ def template_records(
             seen_texts.add(text)
             records.append(
                 make_record(
-                    record_id=f"{id_prefix}-{language}-{function}-{made:05d}",
+                    record_id=f"{id_prefix}-{language}-{group_name}-{made:05d}",
                     source="template",
                     language=language,
                     text=text,

@@ -16,6 +16,12 @@ Decisions (documented in training/data/README.md):
   zehn minuten", "in an hour": a start, which the resolver reads as one).
 - list range: the (widened) date span; without one, a `time`/`timeofday` span the resolver
   reads as days ("weekend", "tonight", "next two weeks"); else "".
+- recurrence (calendar_set): the `general_frequency` span ("jeden montag", "every month",
+  "wöchentlich"); a span that names no rule ("repeating", "wiederholende") is copied all the
+  same, so the assistant asks how often.
+- reminder (calendar_set): the first word that asks to be reminded ("remind", "reminder",
+  "erinnere", "erinnerung"): a reminder at the start; MASSIVE has no lead-time slot.
+- list title (calendar_query): the title as above ("when is my next dentist appointment").
 - `expected` is null for calendar rows: MASSIVE gives surface spans, not resolved values.
 - Training leaves out calendar rows that this project calls out of domain, so that they do
   not contradict the `none` templates: calendar_query rows that ask about the world and not
@@ -82,6 +88,9 @@ ANOTHER_ASSISTANTS_TASK = {
     "de": re.compile(r"\b(timer|taxi|tinder|züge)\b|\baktuellen alarme\b"),
 }
 """Rows of any calendar intent that ask for a timer, a ride or an app: `none` here."""
+REMIND_WORD = re.compile(
+    r"\b(remind|reminder|reminders|erinnere|erinner|erinnern|erinnerung|erinnerungen)\b"
+)
 DURATION_LIKE = re.compile(r"\b(hours?|minutes?|mins?|stunden?|minuten)\b")
 STARTS_LATER = re.compile(r"^(in|ab) ")
 """A `time` span that says when from now ("in zehn minuten"), not how long."""
@@ -251,7 +260,23 @@ def convert_row(
     if bulk:
         title = None
         counts["bulk delete (no title)"] += 1
-    phrases = {"title": title, "date": day, "time": clock, "duration": length, "range": day}
+    recurrence = reminder = None
+    if function == "create_event":
+        recurrence = _first(slots, "general_frequency")
+        if (remind := REMIND_WORD.search(utterance)) is not None:
+            reminder = remind.group()
+            counts["reminder from a remind word"] += 1
+        if recurrence is not None:
+            counts["recurrence from general_frequency"] += 1
+    phrases = {
+        "title": title,
+        "date": day,
+        "time": clock,
+        "duration": length,
+        "range": day,
+        "recurrence": recurrence,
+        "reminder": reminder,
+    }
     for name, phrase in list(phrases.items()):
         if phrase is not None and phrase not in utterance:
             phrases[name] = None

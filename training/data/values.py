@@ -171,6 +171,27 @@ def _span_value(
     return f"{start // 60:02d}:{start % 60:02d}", length, words
 
 
+def _said_words(vocab: Vocabulary, form: ValueForm, rng: random.Random) -> dict[str, str]:
+    """Words for a recurrence, reminder or shift phrase: weekdays, a month, a day, a number."""
+    first, second = sorted(rng.sample(range(7), 2))
+    day = rng.randint(1, 28)
+    count = rng.choice(form.numbers) if form.numbers else 2
+    words = {
+        "weekday": vocab.weekdays[first],
+        "weekday2": vocab.weekdays[second],
+        "weekday_s": f"{vocab.weekdays[first]}s",  # "Mondays", "montags"
+        "weekday2_s": f"{vocab.weekdays[second]}s",
+        "nth": vocab.ordinals[rng.randint(1, 4)],
+        "n": str(count),
+        "n_word": _number_word(vocab, count),
+    }
+    if vocab.language == "de":
+        words["weekday_s"] = words["weekday_s"].lower()
+        words["weekday2_s"] = words["weekday2_s"].lower()
+    month_day = date(2026, rng.randint(1, 12), day)
+    return words | _day_words(vocab, month_day)
+
+
 def _fill(pattern: str, words: dict[str, str]) -> str:
     return pattern.format(**words)
 
@@ -189,6 +210,9 @@ def generate(
     span_minutes = None
     if form.kind == "time" and form.rule == "span":
         resolved, span_minutes, words = _span_value(form, vocab, rng)
+    elif form.rule == "said":
+        words = _said_words(vocab, form, rng)
+        resolved = _fill(form.phrase, words)  # the app's resolver gives the value
     elif form.kind == "date":
         day, words = _day_value(form, vocab, today, rng)
         resolved = day.isoformat()

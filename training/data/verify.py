@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 
 from training.data.compose import Utterance
 from training.data.values import Resolved, Value
+from training.data.vocabulary import SAID_KINDS
 
 ZONE = ZoneInfo("Europe/Berlin")
+MOVE_SLOT_KINDS = {"new_date": "date", "new_time": "time"}
 
 
 @dataclass
@@ -107,12 +109,15 @@ class Verifier:
         time_value = utterance.values.get("time")
         if time_value is not None and time_value.span_minutes is not None:
             checks.append(("span", replace(time_value, resolved=time_value.span_minutes)))
-        for kind, value in checks:
-            name = "time" if kind == "span" else kind
+        for slot, value in checks:
+            if value.kind in SAID_KINDS:
+                continue  # no generator value: the app's resolver gives it (generate.py)
+            kind = MOVE_SLOT_KINDS.get(slot, slot)
+            name = "time" if slot == "span" else slot
             phrase = utterance.phrases[name]
             extra: Any = None
             if kind == "time":
-                extra = utterance.phrases.get("date", "")
+                extra = utterance.phrases.get("new_date" if slot == "new_time" else "date", "")
             elif kind == "duration" and "time" in utterance.values:
                 hour, minute = str(utterance.values["time"].resolved).split(":")
                 extra = time(int(hour), int(minute))

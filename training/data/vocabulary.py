@@ -11,7 +11,20 @@ from typing import Any
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("de", "en")
-CALENDAR_FUNCTIONS = ("create_event", "delete_event", "list_events")
+TEMPLATE_GROUPS = {
+    "create_event": "create_event",
+    "create_event_recurring": "create_event",
+    "create_event_reminder": "create_event",
+    "delete_event": "delete_event",
+    "list_events": "list_events",
+    "list_events_find": "list_events",
+    "move_event": "move_event",
+}
+"""Template group (a list in <lang>.toml) → the function its templates call. The newer kinds
+of request have groups of their own, so that their share of the data and of the held-out set
+is set, not left to how many templates each has."""
+SAID_KINDS = ("recurrence", "reminder", "day_shift", "time_shift")
+"""Value kinds whose phrases are filled from words alone; the app's resolver gives their values."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,7 @@ def _read(name: str) -> dict[str, Any]:
 
 def _form(kind: str, raw: dict[str, Any]) -> ValueForm:
     default_rule = {"date": "offset", "time": "clock", "duration": "length", "range": "offset"}
+    default_rule |= {said: "said" for said in SAID_KINDS}
     return ValueForm(
         kind=kind,
         phrase=raw["phrase"],
@@ -177,8 +191,8 @@ def vocabulary(language: str) -> Vocabulary:
         ),
         articles=raw.get("articles", {}),
         forms={
-            kind: tuple(_form(kind, entry) for entry in raw[kind])
-            for kind in ("date", "time", "duration", "range")
+            kind: tuple(_form(kind, entry) for entry in raw.get(kind, []))
+            for kind in ("date", "time", "duration", "range", *SAID_KINDS)
         },
         keep_case=frozenset(raw.get("keep_case", [])),
         title_parts=_title_parts(raw.get("title_parts", {})),
@@ -192,17 +206,17 @@ def template_id(language: str, function: str, text: str) -> str:
 
 @cache
 def templates(language: str) -> dict[str, tuple[Template, ...]]:
-    """Function name → its templates, `none` included."""
+    """Template group (`TEMPLATE_GROUPS`) → its templates, `none` included."""
     calendar = _read(f"{language}.toml")
     out_of_domain = _read(f"none_{language}.toml")
     table: dict[str, tuple[Template, ...]] = {}
-    for function in CALENDAR_FUNCTIONS:
-        table[function] = tuple(
+    for group, function in TEMPLATE_GROUPS.items():
+        table[group] = tuple(
             Template(template_id(language, function, text), language, function, text)
-            for text in calendar[function]
+            for text in calendar.get(group, [])
         ) + tuple(
             Template(template_id(language, function, text), language, function, text, True)
-            for text in calendar.get(f"{function}_heldout", [])
+            for text in calendar.get(f"{group}_heldout", [])
         )
     table["none"] = tuple(
         Template(template_id(language, "none", text), language, "none", text)
