@@ -52,6 +52,7 @@ SETS = {
     "massive_dev_de": "massive_dev_de.jsonl",
     "massive_other_dev_en": "massive_other_dev_en.jsonl",
     "massive_other_dev_de": "massive_other_dev_de.jsonl",
+    "botframework_dev": "botframework_dev.jsonl",
 }
 NONE = "none"
 TARGETS = (
