@@ -73,6 +73,23 @@ class Replies:
             )
         return self.phrase("event_all_day", title=occurrence.title)
 
+    def moment(self, start: datetime | date, today: date) -> str:
+        """A start without a preposition: "Freitag, 27. März um 10:00", "Friday, March 27"."""
+        if isinstance(start, datetime):
+            return self.phrase(
+                "moment_at",
+                date=self.day_text(start.date(), today),
+                time=self.clock_text(start.time()),
+            )
+        return self.day_text(start, today)
+
+    def event_when(self, occurrence: Occurrence, today: date) -> str:
+        """When an event starts: "on Tuesday, April 7 at 2:30 PM", "am Dienstag, 7. April"."""
+        start = occurrence.start
+        if isinstance(start, datetime):
+            return self.when(start.date(), start.time(), today)
+        return self.when(start, None, today)
+
     def events(
         self, occurrences: Sequence[Occurrence], today: date, *, with_day: bool = True
     ) -> str:
@@ -84,6 +101,16 @@ class Replies:
         if len(occurrences) > MAX_SPOKEN_EVENTS:
             spoken.append(self.say("listed_more", count=len(occurrences) - MAX_SPOKEN_EVENTS))
         return self.join(spoken)
+
+    def length(self, minutes: int) -> str:
+        """A length of time in words: "15 minutes", "1 hour and 30 minutes", "2 days"."""
+        units = self.table["units"]
+        pieces = []
+        for name, size in (("week", 10080), ("day", 1440), ("hour", 60), ("minute", 1)):
+            if minutes >= size and (size < 1440 or minutes % size == 0):
+                count, minutes = divmod(minutes, size)
+                pieces.append(f"{count} {units[name] if count == 1 else units[name + 's']}")
+        return self.join(pieces) if pieces else f"0 {units['minutes']}"
 
     def join(self, items: Sequence[str]) -> str:
         if len(items) <= 1:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialog import Dialog, Outcome, PendingDelete
+from app.dialog import Dialog, Outcome, Pending, PendingChoice
 from app.dialog.replies import replies_for
 from app.gui.agenda import AgendaView, agenda_days
 from app.gui.describe import describe_call
@@ -124,9 +124,16 @@ class CalendarView:
     occurrences: tuple[Occurrence, ...]
     can_undo: bool
     pending: str | None = None
-    """"delete" while a delete waits for a yes or a choice, "input" while a question waits."""
+    """"delete" or "move" while one waits for a yes or a choice, "input" while a question
+    waits."""
     candidates: tuple[Occurrence, ...] = ()
     """The events a pending delete would remove (one of them)."""
+
+
+def _pending_kind(pending: Pending | None) -> str | None:
+    if isinstance(pending, PendingChoice):
+        return "move" if pending.call.function == "move_event" else "delete"
+    return "input" if pending else None
 
 
 def read_view(dialog: Dialog, today: date) -> CalendarView:
@@ -137,8 +144,8 @@ def read_view(dialog: Dialog, today: date) -> CalendarView:
         today,
         tuple(dialog.store.occurrences(first, last)),
         dialog.can_undo(),
-        "delete" if isinstance(pending, PendingDelete) else "input" if pending else None,
-        pending.candidates if isinstance(pending, PendingDelete) else (),
+        _pending_kind(pending),
+        pending.candidates if isinstance(pending, PendingChoice) else (),
     )
 
 
@@ -732,12 +739,15 @@ class MainWindow(QMainWindow):
             return
         replies = replies_for(self.text.language)
         answers = QHBoxLayout()
-        if view.pending == "delete" and len(view.candidates) == 1:
-            yes = QPushButton(self.text("Yes, delete it"))
+        choosing = view.pending in ("delete", "move")
+        if choosing and len(view.candidates) == 1:
+            yes = QPushButton(
+                self.text("Yes, delete it" if view.pending == "delete" else "Yes, move it")
+            )
             yes.setObjectName("confirm-0")
             yes.clicked.connect(lambda: self.confirm(0))
             answers.addWidget(yes)
-        elif view.pending == "delete":
+        elif choosing:
             for index, occurrence in enumerate(view.candidates):
                 button = QPushButton(replies.event(occurrence, view.today))
                 button.setObjectName(f"confirm-{index}")
@@ -745,7 +755,7 @@ class MainWindow(QMainWindow):
                 button.clicked.connect(lambda _checked=False, choice=index: self.confirm(choice))
                 self.choice_layout.addWidget(button)
         no = QPushButton(
-            self.text("No, keep it") if view.pending == "delete" else self.text("Never mind")
+            self.text("No, keep it") if choosing else self.text("Never mind")
         )
         no.setObjectName("cancel")
         no.clicked.connect(self.cancel)

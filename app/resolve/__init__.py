@@ -92,6 +92,8 @@ def resolve_call(raw: RawCall, language: str, now: datetime) -> ResolvedCall:
         arguments.update(resolved)
         if phrase is not None and all(value is None for value in resolved.values()):
             unreadable.extend(resolved)
+    if raw.function == "move_event":
+        arguments.setdefault("relative_move", None)
     call = ResolvedCall(raw.function, language, arguments, raw=raw)
     return apply_policy(call, now, unreadable=tuple(unreadable))
 
@@ -177,7 +179,10 @@ def _resolve_parameter(
         case "recurrence":
             said_day = resolved_so_far.get("date")
             day = said_day if isinstance(said_day, date) else None
-            repeat = repetition(phrase, language, day, now.date()) if phrase else None
+            clock = resolved_so_far.get("time")
+            passed = isinstance(clock, time) and clock <= now.time()
+            today = now.date() + timedelta(days=1) if passed else now.date()
+            repeat = repetition(phrase, language, day, today) if phrase else None
             if repeat is None:
                 return {name: None}
             return {name: repeat.rule, "date": repeat.first}
@@ -195,7 +200,9 @@ def _resolve_parameter(
                     value = new_day(phrase, language, now)
                 else:
                     value = new_clock_time(phrase, language, phrases.get("new_date", ""))
-            return {name: value, "relative_move": ", ".join(shifts) or None}
+            if phrase in shifts:
+                return {name: None, "relative_move": ", ".join(shifts)}
+            return {name: value}
         case "range":
             span: DateRange | None = resolve_range(phrase, language, now) if phrase else None
             return {

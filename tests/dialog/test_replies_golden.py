@@ -104,6 +104,80 @@ def conversation(dialog: Dialog, language: str) -> dict[str, str]:
     said["nothing_to_undo"] = Dialog(untouched).undo(language, NOW).message
     said["nothing_pending"] = dialog.confirm(0, NOW).message
     said["rejected"] = dialog.handle(ResolvedCall("none", language, {}), NOW).message
+    said.update(newer_replies(dialog, language, call, create))
+    return said
+
+
+def newer_replies(dialog: Dialog, language: str, call, create) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Moving, repeating, reminding and finding."""
+    said: dict[str, str] = {}
+    said["created_series"] = dialog.handle(
+        create(
+            title="Schwimmen",
+            time=time(8),
+            recurrence="FREQ=WEEKLY;UNTIL=20260630;BYDAY=TH",
+            date=date(2026, 4, 2),
+            reminder_minutes=15,
+        ),
+        NOW,
+    ).message
+    said["created_reminder_at_start"] = dialog.handle(
+        create(title="Müll", date=date(2026, 4, 3), time=time(7), reminder_minutes=0), NOW
+    ).message
+    said["find_next"] = dialog.handle(
+        call(
+            "list_events",
+            start_date=NOW.date(),
+            end_date=date(2027, 3, 26),
+            title="Schwimmen",
+        ),
+        NOW,
+    ).message
+    said["find_none"] = dialog.handle(
+        call("list_events", start_date=NOW.date(), end_date=date(2027, 3, 26), title="Kino"),
+        NOW,
+    ).message
+
+    def move(**arguments: object) -> ResolvedCall:
+        values = {"title": None, "date": None, "new_date": None, "new_time": None}
+        return call("move_event", **{**values, "relative_move": None, **arguments})
+
+    said["ask_move_where"] = dialog.handle(move(title="Müll"), NOW).message
+    said["ask_move_which"] = dialog.handle(move(new_time=time(9)), NOW).message
+    said["confirm_move"] = dialog.handle(move(title="Müll", new_date=date(2026, 4, 2)), NOW).message
+    said["moved"] = dialog.confirm(0, NOW).message
+    said["undone_moved"] = dialog.undo(language, NOW).message
+    said["confirm_move_occurrence"] = dialog.handle(
+        move(
+            title="Schwimmen",
+            date=date(2026, 4, 9),
+            relative_move="eine Stunde später" if language == "de" else "an hour later",
+        ),
+        NOW,
+    ).message
+    said["moved_occurrence"] = dialog.confirm(0, NOW).message
+    dialog.store.create("Chor", datetime(2026, 4, 2, 18, 0, tzinfo=BERLIN))
+    said["choose_move"] = dialog.handle(move(date=date(2026, 4, 2), new_time=time(9)), NOW).message
+    dialog.cancel()
+    said["ask_recurrence"] = dialog.handle(
+        apply_policy(
+            ResolvedCall(
+                "create_event",
+                language,
+                {
+                    "title": "Chor",
+                    "date": None,
+                    "time": None,
+                    "duration_minutes": None,
+                    "recurrence": None,
+                    "reminder_minutes": None,
+                },
+            ),
+            NOW,
+            unreadable=("recurrence",),
+        ),
+        NOW,
+    ).message
     return said
 
 
