@@ -64,6 +64,8 @@ def test_the_contract_example(understander):
         "date": "2026-03-27",
         "time": "15:00",
         "duration_minutes": 60,
+        "recurrence": None,
+        "reminder_minutes": None,
     }
     assert result["missing"] == []
     assert result["call"] == OUTPUTS[text]
@@ -79,13 +81,19 @@ def test_product_example_defaults_the_duration(understander):
         "date": "2026-03-27",
         "time": "14:30",
         "duration_minutes": 60,
+        "recurrence": None,
+        "reminder_minutes": None,
     }
 
 
 def test_list_and_delete_in_english(understander):
     listing = understander.understand("What's on my calendar tomorrow?", "auto", NOW)
     assert listing.language == "en"
-    assert listing.call.arguments_json() == {"start_date": "2026-03-27", "end_date": "2026-03-27"}
+    assert listing.call.arguments_json() == {
+        "start_date": "2026-03-27",
+        "end_date": "2026-03-27",
+        "title": None,
+    }
     delete = understander.understand("cancel my dentist appointment on friday", "auto", NOW)
     assert delete.call.arguments_json() == {"title": "Dentist appointment", "date": "2026-03-27"}
 
