@@ -8,7 +8,7 @@ from datetime import date, datetime
 from app.dialog.answers import clear_best
 from app.dialog.outcome import Outcome, PendingChoice
 from app.dialog.replies import Replies
-from app.resolve import ResolvedCall
+from app.resolve import ResolvedCall, title_to_search
 from calendar_backend import Calendar, Occurrence
 
 
@@ -32,7 +32,8 @@ def delete(
     """Delete at once when confirmed up front and one candidate is clearly meant; otherwise
     the question, with the choice it waits for."""
     today = now.date()
-    candidates = tuple(store.find(call.text("title"), call.day("date"), today=today))
+    searched = title_to_search(call.text("title"), call.language)
+    candidates = tuple(store.find(searched, call.day("date"), today=today))
     if not candidates:
         return not_found(call, today, replies), None
     if confirmed:

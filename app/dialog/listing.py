@@ -7,7 +7,7 @@ from datetime import datetime
 
 from app.dialog.outcome import Outcome
 from app.dialog.replies import Replies
-from app.resolve import ResolvedCall
+from app.resolve import ResolvedCall, title_to_search
 from calendar_backend import Calendar
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 
@@ -38,10 +38,11 @@ def find_one(store: Calendar, call: ResolvedCall, now: datetime, replies: Replie
     last = call.day("end_date")
     assert title is not None and first is not None and last is not None
     today = now.date()
+    searched = title_to_search(title, call.language) or title
     found = tuple(
         occurrence
         for occurrence in store.occurrences(first, last)
-        if title_similarity(title, occurrence.title) >= MATCH_THRESHOLD
+        if title_similarity(searched, occurrence.title) >= MATCH_THRESHOLD
         and (not isinstance(occurrence.start, datetime) or occurrence.start >= now)
     )
     if not found:

@@ -10,7 +10,7 @@ from app.dialog.answers import clear_best
 from app.dialog.deleting import not_found
 from app.dialog.outcome import Outcome, PendingChoice
 from app.dialog.replies import Replies
-from app.resolve import ResolvedCall
+from app.resolve import ResolvedCall, title_to_search
 from app.resolve.moving import moved_start
 from calendar_backend import Calendar, Occurrence
 
@@ -71,7 +71,8 @@ def move(
     """Move at once when confirmed up front and one candidate is clearly meant; otherwise the
     question, with the choice it waits for."""
     today = now.date()
-    found = tuple(store.find(call.text("title"), call.day("date"), today=today))
+    searched = title_to_search(call.text("title"), call.language)
+    found = tuple(store.find(searched, call.day("date"), today=today))
     placed = [(target, new_start(store, target, call, now)) for target in found]
     movable = tuple((target, start) for target, start in placed if start is not None)
     if not found:

@@ -754,9 +754,7 @@ class MainWindow(QMainWindow):
                 button.setStyleSheet("text-align: left; padding: 4px 8px;")
                 button.clicked.connect(lambda _checked=False, choice=index: self.confirm(choice))
                 self.choice_layout.addWidget(button)
-        no = QPushButton(
-            self.text("No, keep it") if choosing else self.text("Never mind")
-        )
+        no = QPushButton(self.text("No, keep it") if choosing else self.text("Never mind"))
         no.setObjectName("cancel")
         no.clicked.connect(self.cancel)
         answers.addWidget(no)

@@ -236,6 +236,17 @@ def is_generic_title(title: str, language: str) -> bool:
     return not words or " ".join(words) in vocabulary["generic_titles"]
 
 
+def title_to_search(title: str | None, language: str) -> str | None:
+    """A title as said, without the words that only name the kind of thing, to look an event
+    up by: "dentist appointment" → "dentist", "den Termin Zahnarzt" → "Zahnarzt"."""
+    if not title:
+        return title
+    vocabulary = load_locale_file(language, "language")
+    left_out = set(vocabulary["generic_titles"]) | set(vocabulary["title_determiners"])
+    kept = [word for word in title.split() if word.casefold() not in left_out]
+    return " ".join(kept) if kept else title
+
+
 def _json_value(value: ArgumentValue) -> Any:
     if isinstance(value, time):
         return value.strftime("%H:%M")

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from app.nlu.call_format import RawCall
-from app.resolve import resolve_call
+from app.resolve import resolve_call, title_to_search
 from tests.conftest import BERLIN
 
 NOW = datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN)  # a Thursday
@@ -210,3 +210,17 @@ def test_a_year_ahead_from_the_29th_of_february_ends_on_the_28th():
     leap = datetime(2028, 2, 29, 9, 0, tzinfo=BERLIN)
     call = resolve_call(RawCall("list_events", {"title": "Zahnarzt"}, ""), "de", leap)
     assert call.arguments_json()["end_date"] == "2029-02-28"
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "searched"),
+    [
+        ("en", "dentist appointment", "dentist"),
+        ("en", "my next appointment", "my next appointment"),
+        ("de", "den Termin Zahnarzt", "Zahnarzt"),
+        ("de", "Physiotherapie", "Physiotherapie"),
+        ("en", None, None),
+    ],
+)
+def test_a_title_is_searched_without_the_words_for_an_appointment(language, said, searched):
+    assert title_to_search(said, language) == searched
