@@ -154,7 +154,7 @@ MOVE = [
     ),
     (
         "en",
-        {"title": "the meeting", "date": "today", "new_time": "3 pm"},
+        {"title": "the appointment", "date": "today", "new_time": "3 pm"},
         {"title": None, "date": "2026-03-26", "new_time": "15:00"},
         (),
     ),

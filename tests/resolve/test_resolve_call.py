@@ -27,6 +27,8 @@ def test_the_contract_example():
         "date": "2026-03-27",
         "time": "15:00",
         "duration_minutes": 60,
+        "recurrence": None,
+        "reminder_minutes": None,
     }
     assert call.missing == ()
 
@@ -45,6 +47,8 @@ def test_the_product_example():
         "date": date(2026, 3, 27),
         "time": time(14, 30),
         "duration_minutes": 60,
+        "recurrence": None,
+        "reminder_minutes": None,
     }
 
 
@@ -138,9 +142,10 @@ def test_list_without_range_is_today_and_a_week_is_a_span():
     assert resolved("list_events", "en").arguments_json() == {
         "start_date": "2026-03-26",
         "end_date": "2026-03-26",
+        "title": None,
     }
     week = resolved("list_events", "de", range="nächste Woche").arguments_json()
-    assert week == {"start_date": "2026-03-30", "end_date": "2026-04-05"}
+    assert week == {"start_date": "2026-03-30", "end_date": "2026-04-05", "title": None}
 
 
 def test_an_unreadable_range_is_missing():
