@@ -90,7 +90,9 @@ def resolve_call(raw: RawCall, language: str, now: datetime) -> ResolvedCall:
         phrase = phrases.get(parameter.name)
         resolved = _resolve_parameter(parameter, phrase, phrases, language, now, arguments)
         arguments.update(resolved)
-        if phrase is not None and all(value is None for value in resolved.values()):
+        # A title that only names the kind of thing ("den Termin") is no title, not unread.
+        readable = parameter.kind == "text" or any(v is not None for v in resolved.values())
+        if phrase is not None and not readable:
             unreadable.extend(resolved)
     if raw.function == "move_event":
         arguments.setdefault("relative_move", None)
