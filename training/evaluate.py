@@ -345,14 +345,12 @@ def add_confusions(matrices: Sequence[dict[str, dict[str, int]]]) -> dict[str, d
 
 
 def overall_confusion(report: dict[str, Any]) -> dict[str, dict[str, dict[str, int]]]:
-    """The confusion matrix over every evaluated set, in all and per language."""
-    languages = sorted(
-        {group for groups in report["sets"].values() for group in groups if group != "all"}
-    )
+    """The confusion matrix over every evaluated set, in all and per language (the newer
+    requests' set is part of the held-out set and counted there)."""
+    sets = [groups for name, groups in report["sets"].items() if name != NEWER_SET]
+    languages = sorted({group for groups in sets for group in groups if group != "all"})
     return {
-        group: add_confusions(
-            [groups[group]["confusion"] for groups in report["sets"].values() if group in groups]
-        )
+        group: add_confusions([groups[group]["confusion"] for groups in sets if group in groups])
         for group in ["all", *languages]
     }
 
