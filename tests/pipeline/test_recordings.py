@@ -17,9 +17,10 @@ from benchmarks.recordings import FIXTURES, judge_recordings, recordings
 from tests.conftest import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-# German is 3 of 22: whisper base hears the espeak-ng voices badly, so the call model mostly
-# sees garbled words ("Leuchschen den Termin, er hat morgen." passed with the previous model).
-PASS_RATE_FLOOR = {"en": 0.9, "de": 0.13}
+# German is 5 of 22 (run F; run C: 3): whisper base hears the espeak-ng voices badly, so the
+# call model mostly sees garbled words ("Trage mir am Montag um halb drei dachmittags den Fisur
+# ein").
+PASS_RATE_FLOOR = {"en": 0.9, "de": 0.2}
 
 
 @pytest.fixture(scope="module")
