@@ -7,8 +7,10 @@ from typing import Any
 from app.nlu.call_format import prompt, render
 from app.nlu.llama_model import Completion
 from training.evaluate import (
+    NEWER_SET,
     by_intent,
     failures,
+    grouped_scores,
     markdown,
     overall_confusion,
     run_model,
@@ -280,3 +282,21 @@ def test_an_unknown_set_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as raised:
         main(["--sets", "heldout,massive_test_de"])
     assert raised.value.code == 2
+
+
+def test_the_newer_requests_are_scored_per_kind_and_counted_once_overall() -> None:
+    move = record(
+        "Verschieb den Zahnarzt auf Mittwoch",
+        "move_event",
+        {"title": "Zahnarzt", "date": None, "new_date": "Mittwoch", "new_time": None},
+    ) | {"feature": "move"}
+    answers = {r["text"]: r["completion"] for r in (DENTIST, move)}
+    answers[move["text"]] = '<unused1>(" Zahnarzt","","","","","")<unused0>'  # a create
+    outcomes, _ = outcomes_for(answers, [DENTIST, move])
+    newer = grouped_scores([o for o in outcomes if o.record.get("feature")], by_feature=True)
+    assert set(newer) == {"all", "de", "move/de"}
+    assert newer["move/de"]["function_accuracy"] == 0.0
+    assert newer["move/de"]["confusion"]["move_event"]["create_event"] == 1
+    report = {"sets": {"heldout": grouped_scores(outcomes), NEWER_SET: newer}}
+    overall = overall_confusion(report)
+    assert sum(sum(row.values()) for row in overall["all"].values()) == 2
