@@ -33,6 +33,8 @@ def rule_in_words(rule: str, language: str, today: date, at: time | None = None)
     interval = int(parts.get("INTERVAL", "1"))
     by_day = [code for code in parts.get("BYDAY", "").split(",") if code]
 
+    body: str
+
     def days(codes: list[str]) -> str:
         return replies.join([names[WEEKDAY_CODES.index(code)] for code in codes])
 

@@ -181,8 +181,8 @@ def _resolve_parameter(
         case "recurrence":
             said_day = resolved_so_far.get("date")
             day = said_day if isinstance(said_day, date) else None
-            clock = resolved_so_far.get("time")
-            passed = isinstance(clock, time) and clock <= now.time()
+            start_clock = resolved_so_far.get("time")
+            passed = isinstance(start_clock, time) and start_clock <= now.time()
             today = now.date() + timedelta(days=1) if passed else now.date()
             repeat = repetition(phrase, language, day, today) if phrase else None
             if repeat is None:
