@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.options import Context
+from app.cli.options import Context
+from app.cli.run_wav import run_wav
 from app.pipeline import Pipeline
-from app.run_wav_cli import run_wav
 from calendar_backend import Calendar, CalendarStore, Occurrence, zone_named
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 

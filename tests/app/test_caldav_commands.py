@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.options import Context
+from app.cli.options import Context
+from app.cli.run_wav import run_wav
 from app.pipeline import Pipeline, load_pipeline
-from app.run_wav_cli import run_wav
 from benchmarks.recordings import FIXTURES, recordings, seed
 from calendar_backend import zone_named
 from calendar_backend.opening import open_calendar

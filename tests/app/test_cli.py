@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from app import calendar_cli
-from app.cli import main
-from app.json_output import json_text
+from app.cli import calendar_commands, main
+from app.cli.json_output import json_text
 
 
 def test_a_reason_with_a_line_break_is_one_line(capsys, tmp_path):
@@ -22,7 +21,7 @@ def test_a_failure_nobody_planned_for_is_one_line_that_says_so(capsys, monkeypat
     def broken(_args, _context, _parser):
         raise KeyError("DTSTART")
 
-    monkeypatch.setattr(calendar_cli, "_list", broken)
+    monkeypatch.setattr(calendar_commands, "_list", broken)
     assert main(["calendar", "list", "--calendar", str(tmp_path / "c.ics")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: unexpected failure: KeyError: 'DTSTART' (please report it")

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from app import parse_cli
-from app.cli import main
+from app.cli import main, parse
+from app.cli.parse import Line, read_lines
 from app.limits import MAX_LINE_BYTES
 from app.nlu.llama_model import LlamaCallModel, load_call_model
-from app.parse_cli import Line, read_lines
 from tests.conftest import REPO_ROOT
 
 LONG_LINE = "Trag mir morgen um drei den Zahnarzt ein " * 220  # about 2,000 tokens
@@ -58,7 +57,7 @@ def model() -> Iterator[LlamaCallModel]:
 
 
 def run_batch(monkeypatch, capsys, model, data: bytes) -> tuple[int, list[dict], str]:
-    monkeypatch.setattr(parse_cli, "_load_model", lambda: model)
+    monkeypatch.setattr(parse, "_load_model", lambda: model)
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
     code = main(["parse", "--jsonl", *CONTEXT])
     captured = capsys.readouterr()
@@ -104,7 +103,7 @@ def test_a_single_bad_text_fails_with_one_line_before_the_model_loads(
     def no_model():
         raise AssertionError("the model was loaded for text it cannot understand")
 
-    monkeypatch.setattr(parse_cli, "_load_model", no_model)
+    monkeypatch.setattr(parse, "_load_model", no_model)
     assert main(["parse", text, *CONTEXT]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""

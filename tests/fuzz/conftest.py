@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import app.pipeline
-from app import parse_cli, speech_cli
+from app.cli import parse, transcribe
 from app.pipeline import Pipeline, load_pipeline
 
 
@@ -28,7 +28,7 @@ def models(_session_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("fuzz-data")))
         pipeline = load_pipeline()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parse_cli, "_load_model", lambda: pipeline.understander.model)
-        patch.setattr(speech_cli, "_load_recognizer", lambda: pipeline.recognizer)
+        patch.setattr(parse, "_load_model", lambda: pipeline.understander.model)
+        patch.setattr(transcribe, "_load_recognizer", lambda: pipeline.recognizer)
         patch.setattr(app.pipeline, "load_pipeline", lambda **_options: pipeline)
         yield pipeline

@@ -7,8 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from app import parse_cli
-from app.cli import main
+from app.cli import main, parse
 from app.nlu.call_format import prompt
 from app.nlu.llama_model import Completion
 from app.nlu.understand import Understander
@@ -120,7 +119,7 @@ def test_a_forced_language_wins(understander):
 
 
 def test_parse_verb_prints_the_contract_object(monkeypatch, capsys):
-    monkeypatch.setattr(parse_cli, "_load_model", ReplayModel)
+    monkeypatch.setattr(parse, "_load_model", ReplayModel)
     code = main(
         [
             "parse",
@@ -144,7 +143,7 @@ def test_parse_jsonl_answers_line_by_line_with_one_model(monkeypatch, capsys):
         models.append(ReplayModel())
         return models[-1]
 
-    monkeypatch.setattr(parse_cli, "_load_model", load)
+    monkeypatch.setattr(parse, "_load_model", load)
     lines = ["What's on my calendar tomorrow?", "", "Wie wird das Wetter morgen?"]
     stdin = io.TextIOWrapper(io.BytesIO(("\n".join(lines) + "\n").encode()))
     monkeypatch.setattr("sys.stdin", stdin)

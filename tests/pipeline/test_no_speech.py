@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import soundfile
 
+from app.cli.options import Context
+from app.cli.run_wav import run_wav
 from app.dialog import Dialog
-from app.options import Context
 from app.pipeline import Pipeline, load_pipeline
-from app.run_wav_cli import run_wav
 from app.speech.asr import Transcript
 from app.speech.no_speech import heard_nothing
 from calendar_backend import CalendarStore

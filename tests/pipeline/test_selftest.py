@@ -36,13 +36,13 @@ def test_selftest_runs_every_stage_and_says_so():
 def test_a_machine_without_portaudio_fails_the_audio_stage_and_says_what_to_install(
     monkeypatch,
 ) -> None:
-    from app import selftest_cli
+    from app.cli import selftest
     from app.speech import devices
 
     def no_portaudio(direction: str) -> list[devices.Device]:
         raise OSError("PortAudio library not found")
 
     monkeypatch.setattr(devices, "list_devices", no_portaudio)
-    stage = selftest_cli._sound_devices()
+    stage = selftest._sound_devices()
     assert stage["ok"] is False
     assert "apt-get install libportaudio2" in stage["message"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.options import Context, add_calendar_option
+from app.cli.options import Context, add_calendar_option
 
 if TYPE_CHECKING:
     from app.pipeline import Pipeline

@@ -8,9 +8,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app import calendar_cli, command_name, parse_cli, run_wav_cli, selftest_cli, speech_cli
-from app.json_output import json_text
-from app.options import Context, shared_options
+from app import command_name
+from app.cli import calendar_commands, parse, run_wav, selftest, transcribe
+from app.cli.json_output import json_text
+from app.cli.options import Context, shared_options
 from calendar_backend import CalendarError
 
 UNEXPECTED = "unexpected failure"
@@ -35,11 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="say on stderr what the app does (model loading, the window's states)",
     )
     subcommands = parser.add_subparsers(dest="verb", metavar="VERB")
-    calendar_cli.add_parser(subcommands, shared_options())
-    speech_cli.add_parser(subcommands, shared_options())
-    parse_cli.add_parser(subcommands, shared_options())
-    run_wav_cli.add_parser(subcommands, shared_options())
-    selftest_cli.add_parser(subcommands, shared_options())
+    calendar_commands.add_parser(subcommands, shared_options())
+    transcribe.add_parser(subcommands, shared_options())
+    parse.add_parser(subcommands, shared_options())
+    run_wav.add_parser(subcommands, shared_options())
+    selftest.add_parser(subcommands, shared_options())
     return parser
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.options import Context
+from app.cli.options import Context
 
 if TYPE_CHECKING:
     from app.speech.asr import Recognizer

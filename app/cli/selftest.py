@@ -12,9 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.options import Context
+from app.cli.options import Context
 
-RECORDING = Path(__file__).resolve().parent / "assets" / "selftest_en.flac"
+RECORDING = Path(__file__).resolve().parents[1] / "assets" / "selftest_en.flac"
 """Piper's English voice saying "Add dentist tomorrow at 3 pm for one hour."."""
 EXPECTED_START = "2026-03-27T15:00:00+01:00"
 SELFTEST_NOW = "2026-03-26T10:00"
@@ -34,8 +34,8 @@ def add_parser(subcommands: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, context: Context, parser: argparse.ArgumentParser) -> Any:
     del args, context, parser
+    from app.cli.run_wav import run_wav
     from app.pipeline import load_pipeline
-    from app.run_wav_cli import run_wav
     from app.speech.audio import load_audio
     from calendar_backend import CalendarStore, zone_named
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from app.json_output import json_text
+from app.cli.json_output import json_text
+from app.cli.options import Context
 from app.limits import MAX_LINE_BYTES
-from app.options import Context
 
 _SKIP_CHUNK = 1 << 16
 

@@ -6,7 +6,7 @@ import argparse
 from datetime import timedelta
 from typing import Any
 
-from app.options import (
+from app.cli.options import (
     Context,
     add_calendar_option,
     parse_day,
