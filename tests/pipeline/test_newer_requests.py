@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import soundfile
 
-from app.options import Context
+from app.cli.options import Context
+from app.cli.run_wav import run_wav
 from app.pipeline import Pipeline, load_pipeline
-from app.run_wav_cli import run_wav
 from app.speech.audio import SAMPLE_RATE, resample
 from app.speech.tts import Style, Synthesizer, join_chunks
 from app.speech.voices import bundled_voices
