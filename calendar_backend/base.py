@@ -151,6 +151,7 @@ class Calendar(ABC):
             rule = checked_recurrence(recurrence, occurrence.start)
             occurrence = replace(occurrence, recurring=True, recurrence_id=occurrence.start)
         reminder = None if reminder_minutes is None else checked_reminder(reminder_minutes)
+        occurrence = replace(occurrence, reminder_minutes=reminder)
         return self._create(NewEvent(occurrence, rule, reminder))
 
     def delete(

@@ -358,7 +358,23 @@ def occurrence_of(
         recurring=is_recurring,
         recurrence_id=decoded_single(component, "RECURRENCE-ID") if is_recurring else None,
         transparent=str(component.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT",
+        reminder_minutes=reminder_minutes_of(component),
     )
+
+
+def reminder_minutes_of(event: Component) -> int | None:
+    """Minutes before the start of the event's first alarm that goes off at or before its
+    start (TRIGGER a duration, not RELATED=END); None when it has none. An alarm at an
+    absolute time, after the start or relative to the end is no reminder before the start."""
+    for alarm in event.subcomponents:
+        if name_of(alarm) != "VALARM":
+            continue
+        trigger = alarm.get("TRIGGER")
+        related = str(getattr(trigger, "params", {}).get("RELATED", "START")).upper()
+        lead = decoded_single(alarm, "TRIGGER")
+        if related == "START" and isinstance(lead, timedelta) and lead <= timedelta(0):
+            return int(-lead.total_seconds()) // 60
+    return None
 
 
 def _recurrence_key(component: Component) -> object:

@@ -26,6 +26,10 @@ class Occurrence:
     """Which instance of a series this is (its original start); None for single events."""
     transparent: bool = False
     """TRANSP:TRANSPARENT: shown, but does not make the person busy."""
+    reminder_minutes: int | None = None
+    """How many minutes before the start the event's first alarm relative to its start
+    (a VALARM whose TRIGGER is a duration at or before the start) goes off; None without
+    one. Not part of the command line's JSON."""
 
     def to_json(self) -> dict[str, Any]:
         return {

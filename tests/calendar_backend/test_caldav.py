@@ -447,6 +447,7 @@ def test_a_series_with_a_reminder_is_created_on_the_server_and_undone(radicale, 
     )
     assert created.recurring
     assert [o.start.day for o in store.occurrences(*DECEMBER)] == [2, 9, 16]
+    assert [o.reminder_minutes for o in store.occurrences(*DECEMBER)] == [30, 30, 30]
     (item,) = radicale.client().calendar(url=radicale.plain_url(caldav_url)).events()
     stored = server_bytes(radicale, str(item.url))
     assert stored is not None

@@ -160,3 +160,102 @@ def test_every_instance_of_a_series_is_a_conflict(make_store):
     assert [o.title for o in store.conflicts(slot, slot + timedelta(hours=1))] == ["Yoga"]
     after = datetime(2026, 12, 22, 18, 30, tzinfo=BERLIN)
     assert store.conflicts(after, after + timedelta(hours=1)) == []
+
+
+@pytest.mark.parametrize("minutes", [0, 15, 24 * 60])
+def test_a_reminder_is_read_back_on_every_occurrence_of_a_series(make_store, minutes):
+    store = make_store(OTHER_PROGRAM)
+    created = store.create(
+        "Yoga",
+        datetime(2026, 12, 1, 18, 0),
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        reminder_minutes=minutes,
+    )
+    assert created.reminder_minutes == minutes
+    found = store.occurrences(date(2026, 11, 30), date(2026, 12, 31))
+    assert [(o.title, o.reminder_minutes) for o in found] == [
+        ("Standup", None),
+        ("Yoga", minutes),
+        ("Yoga", minutes),
+        ("Yoga", minutes),
+    ]
+
+
+def test_an_event_without_an_alarm_has_no_reminder(make_store):
+    store = make_store()
+    created = store.create("Zahnarzt", datetime(2026, 12, 1, 9, 0))
+    assert created.reminder_minutes is None
+    (found,) = store.occurrences(date(2026, 12, 1), date(2026, 12, 1))
+    assert found.reminder_minutes is None
+
+
+def test_the_command_line_json_keeps_its_keys_with_a_reminder(make_store):
+    store = make_store()
+    store.create("Zahnarzt", datetime(2026, 12, 1, 9, 0), reminder_minutes=10)
+    (found,) = store.occurrences(date(2026, 12, 1), date(2026, 12, 1))
+    assert set(found.to_json()) == {"uid", "title", "start", "end", "all_day", "recurring"}
+
+
+def other_program_event(*alarms: tuple[str, ...], extra: tuple[str, ...] = ()) -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Other//EN",
+        "BEGIN:VEVENT",
+        "UID:alarmed@elsewhere",
+        "DTSTAMP:20261101T000000Z",
+        "DTSTART:20261201T090000Z",
+        "DTEND:20261201T100000Z",
+        "SUMMARY:Flug",
+        *extra,
+    ]
+    for alarm in alarms:
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Flug", *alarm, "END:VALARM"]
+    return ics(*lines, "END:VEVENT", "END:VCALENDAR")
+
+
+@pytest.mark.parametrize(
+    ("alarms", "minutes"),
+    [
+        ((("TRIGGER:-PT30M",),), 30),
+        ((("TRIGGER;RELATED=START:-PT1H",),), 60),
+        ((("TRIGGER:-P1D",),), 24 * 60),
+        ((("TRIGGER:-P1W",),), 7 * 24 * 60),
+        ((("TRIGGER:PT0S",),), 0),
+        ((("TRIGGER:-PT90S",),), 1),
+        ((("TRIGGER;VALUE=DATE-TIME:20261201T080000Z",),), None),
+        ((("TRIGGER;RELATED=END:-PT5M",),), None),
+        ((("TRIGGER:PT10M",),), None),
+        (((),), None),
+        ((("TRIGGER;RELATED=END:-PT5M",), ("TRIGGER:-PT20M",), ("TRIGGER:-PT5M",)), 20),
+    ],
+)
+def test_the_reminder_is_the_first_alarm_before_the_start_another_program_wrote(
+    make_store, alarms, minutes
+):
+    store = make_store(other_program_event(*alarms))
+    (found,) = store.occurrences(date(2026, 12, 1), date(2026, 12, 1))
+    assert found.reminder_minutes == minutes
+
+
+def test_a_changed_occurrence_has_its_own_alarm(make_store):
+    series = other_program_event(("TRIGGER:-PT30M",), extra=("RRULE:FREQ=DAILY;COUNT=3",))
+    changed = ics(
+        "BEGIN:VEVENT",
+        "UID:alarmed@elsewhere",
+        "DTSTAMP:20261101T000000Z",
+        "RECURRENCE-ID:20261202T090000Z",
+        "DTSTART:20261202T110000Z",
+        "DTEND:20261202T120000Z",
+        "SUMMARY:Flug (später)",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:Flug",
+        "TRIGGER:-PT2H",
+        "END:VALARM",
+        "END:VEVENT",
+    )
+    closing = series.rindex(b"END:VCALENDAR")
+    store = make_store(series[:closing] + changed + series[closing:])
+    found = store.occurrences(date(2026, 12, 1), date(2026, 12, 3))
+    assert [(o.start.day, o.reminder_minutes) for o in found] == [(1, 30), (2, 120), (3, 30)]
