@@ -7,13 +7,19 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from app.dialog.replies import Replies, replies_for
+from app.gui.describe import reminder_lead
 from app.gui.text import UiText
+from app.gui.workers import as_sentence
 from calendar_backend import Occurrence
 
 AGENDA_DAYS = 7
+RECURRING_MARK = "\u21bb"
+"""↻ beside an event that repeats."""
+REMINDER_MARK = "\u25f7"
+"""◷ (a clock face) beside an event with a reminder; unlike 🔔 it is in common text fonts."""
 
 
 def agenda_days(today: date) -> tuple[date, date]:
@@ -59,13 +65,18 @@ def _order(occurrence: Occurrence) -> tuple[int, str, str]:
 class AgendaView(QTreeWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.setColumnCount(2)
+        self.setColumnCount(3)
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
         self.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setIndentation(0)
         self.setObjectName("agenda")
+        columns = self.header()
+        columns.setStretchLastSection(False)
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
     def show_days(self, occurrences: Sequence[Occurrence], today: date, text: UiText) -> None:
         replies = replies_for(text.language)
@@ -80,23 +91,27 @@ class AgendaView(QTreeWidget):
                 heading = text("Tomorrow")
             else:
                 heading = replies.day_text(day, today)
-            header = QTreeWidgetItem([heading, ""])
+            header = QTreeWidgetItem([heading, "", ""])
             header.setFirstColumnSpanned(True)
             header.setFont(0, bold)
             header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for column in (0, 1):
+            for column in (0, 1, 2):
                 header.setBackground(column, self.palette().alternateBase())
             self.addTopLevelItem(header)
             header.setFirstColumnSpanned(True)
             if not items:
-                empty = QTreeWidgetItem(["", text("Nothing planned")])
+                empty = QTreeWidgetItem(["", text("Nothing planned"), ""])
                 empty.setForeground(1, self.palette().placeholderText())
                 self.addTopLevelItem(empty)
             for occurrence in items:
-                self.addTopLevelItem(
-                    QTreeWidgetItem([_when(occurrence, day, replies, text), occurrence.title])
-                )
-        self.resizeColumnToContents(0)
+                row = QTreeWidgetItem([_when(occurrence, day, replies, text), occurrence.title, ""])
+                marks = _marks(occurrence, text)
+                if marks:
+                    row.setText(2, " ".join(mark for mark, _meaning in marks))
+                    meaning = ", ".join(meaning for _mark, meaning in marks)
+                    row.setToolTip(2, meaning)
+                    row.setData(2, Qt.ItemDataRole.AccessibleTextRole, meaning)
+                self.addTopLevelItem(row)
 
     def entries(self) -> list[tuple[str, str]]:
         """What the agenda shows, row by row (for tests and accessibility checks)."""
@@ -107,6 +122,26 @@ class AgendaView(QTreeWidget):
                 rows.append((item.text(0), item.text(1)))
         return rows
 
+    def marks(self) -> list[tuple[str, str]]:
+        """The marks beside each row and what they mean in words (its tooltip)."""
+        rows = []
+        for row in range(self.topLevelItemCount()):
+            item = self.topLevelItem(row)
+            if item is not None:
+                rows.append((item.text(2), item.toolTip(2)))
+        return rows
+
+
+def _marks(occurrence: Occurrence, text: UiText) -> list[tuple[str, str]]:
+    """(mark, its meaning in words) for a repeating event and for one with a reminder."""
+    marks = []
+    if occurrence.recurring:
+        marks.append((RECURRING_MARK, text("Recurring appointment")))
+    if occurrence.reminder_minutes is not None:
+        lead = reminder_lead(occurrence.reminder_minutes, text)
+        marks.append((REMINDER_MARK, as_sentence(lead)))
+    return marks
+
 
 def _when(occurrence: Occurrence, day: date, replies: Replies, text: UiText) -> str:
     start = occurrence.start
@@ -114,4 +149,8 @@ def _when(occurrence: Occurrence, day: date, replies: Replies, text: UiText) -> 
         return text("all day")
     if start.date() != day:
         return text("continues")
-    return replies.clock_text(start.time())
+    times = replies.clock_text(start.time())
+    end = occurrence.end
+    if isinstance(end, datetime) and end > start:
+        times += "\u2013" + replies.clock_text(end.time())
+    return times

@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
-from app.gui.agenda import AGENDA_DAYS, AgendaView, occurrences_by_day
+from app.gui.agenda import (
+    AGENDA_DAYS,
+    RECURRING_MARK,
+    REMINDER_MARK,
+    AgendaView,
+    occurrences_by_day,
+)
 from app.gui.text import UiText
 from calendar_backend import Occurrence
 from tests.conftest import BERLIN
@@ -14,15 +22,23 @@ from tests.conftest import BERLIN
 TODAY = date(2026, 3, 26)
 
 
-def timed(title: str, start: datetime, minutes: int = 60) -> Occurrence:
+def timed(
+    title: str,
+    start: datetime,
+    minutes: int = 60,
+    *,
+    recurring: bool = False,
+    reminder_minutes: int | None = None,
+) -> Occurrence:
     return Occurrence(
         uid=title,
         title=title,
         start=start,
         end=start + timedelta(minutes=minutes),
         all_day=False,
-        recurring=False,
-        recurrence_id=None,
+        recurring=recurring,
+        recurrence_id=start if recurring else None,
+        reminder_minutes=reminder_minutes,
     )
 
 
@@ -73,7 +89,7 @@ def test_an_event_ending_at_midnight_stays_on_its_day() -> None:
             "de",
             [
                 ("Heute", ""),
-                ("10:00", "Zahnarzt"),
+                ("10:00\u201311:00", "Zahnarzt"),
                 ("Morgen", ""),
                 ("", "Nichts geplant"),
                 ("Samstag, 28. März", ""),
@@ -84,7 +100,7 @@ def test_an_event_ending_at_midnight_stays_on_its_day() -> None:
             "en",
             [
                 ("Today", ""),
-                ("10:00\u202fAM", "Zahnarzt"),
+                ("10:00\u202fAM\u201311:00\u202fAM", "Zahnarzt"),
                 ("Tomorrow", ""),
                 ("", "Nothing planned"),
                 ("Saturday, March 28", ""),
@@ -104,3 +120,66 @@ def test_the_view_shows_headings_times_and_empty_days(
         (when.replace("\u202f", " "), what) for when, what in expected
     ]
     assert len([row for row in view.entries() if row[1] == ""]) == AGENDA_DAYS
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "de",
+            [
+                ("", ""),
+                ("\u21bb", "Serientermin"),
+                ("\u25f7", "Erinnerung 15 Min. vorher"),
+                ("\u21bb \u25f7", "Serientermin, Erinnerung zu Beginn"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("", ""),
+                ("\u21bb", "Recurring appointment"),
+                ("\u25f7", "Reminder 15 min before"),
+                ("\u21bb \u25f7", "Recurring appointment, Reminder at the start"),
+            ],
+        ),
+    ],
+)
+def test_repeating_events_and_reminders_are_marked_and_explained(
+    qtbot, language: str, expected: list[tuple[str, str]]
+) -> None:
+    view = AgendaView()
+    qtbot.addWidget(view)
+    events = [
+        timed("Plain", at(TODAY, 8)),
+        timed("Yoga", at(TODAY, 9), recurring=True),
+        timed("Zahnarzt", at(TODAY, 10), reminder_minutes=15),
+        timed("Chor", at(TODAY, 19), recurring=True, reminder_minutes=0),
+    ]
+    view.show_days(events, TODAY, UiText(language))
+    assert [title for _when, title in view.entries()[1:5]] == ["Plain", "Yoga", "Zahnarzt", "Chor"]
+    assert view.marks()[1:5] == expected
+    item = view.topLevelItem(4)
+    assert item is not None
+    assert item.data(2, Qt.ItemDataRole.AccessibleTextRole) == expected[3][1]
+
+
+def test_the_marks_are_in_the_agenda_font(qtbot) -> None:
+    """Both marks are drawn from the font the agenda uses, not left as empty boxes."""
+    view = AgendaView()
+    qtbot.addWidget(view)
+    metrics = QFontMetrics(view.font())
+    assert metrics.inFontUcs4(ord(RECURRING_MARK))
+    assert metrics.inFontUcs4(ord(REMINDER_MARK))
+
+
+def test_an_event_past_midnight_shows_its_end_time_on_its_first_day(qtbot) -> None:
+    view = AgendaView()
+    qtbot.addWidget(view)
+    view.show_days([timed("Night shift", at(TODAY, 22), minutes=10 * 60)], TODAY, UiText("de"))
+    assert view.entries()[:4] == [
+        ("Heute", ""),
+        ("22:00\u201308:00", "Night shift"),
+        ("Morgen", ""),
+        ("Fortsetzung", "Night shift"),
+    ]
