@@ -1,4 +1,5 @@
-"""The main window: push to talk, what was heard and understood, the reply, and the agenda.
+"""The main window: push to talk, what was heard and understood, the reply, the agenda, and
+the reminders that come due while it runs.
 
 Everything slow runs on three lanes (one worker thread each): `models` loads the pipeline,
 `assistant` owns the dialog and the calendar (recognition, understanding, calendar edits and
@@ -12,7 +13,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -38,12 +41,13 @@ from PySide6.QtWidgets import (
 from app.dialog import Dialog, Outcome, Pending, PendingChoice
 from app.dialog.replies import replies_for
 from app.gui.agenda import AgendaView, agenda_days
-from app.gui.describe import describe_call
+from app.gui.describe import describe_call, reminder_notice
 from app.gui.preferences import Preferences, save_preferences
 from app.gui.text import UiText, ui_language
 from app.gui.workers import Lane, Report, as_sentence, message_for
 from app.limits import MAX_UTTERANCE_CHARS
 from app.pipeline import Pipeline, Turn, load_pipeline
+from app.reminders import DAYS_AHEAD, DueReminder, ReminderWatch
 from app.speech.microphone import (
     ClippingError,
     DeviceVanishedError,
@@ -66,6 +70,9 @@ CLOSE_WAIT_MS = 15_000
 """How long closing waits for a calendar edit in progress."""
 SERVER_REFRESH_MS = 120_000
 """How often the agenda of a server calendar is asked again (other clients' changes)."""
+REMINDER_CHECK_MS = 20_000
+"""How often the window looks for reminders that came due."""
+TRAY_MESSAGE_MS = 30_000
 STYLE = """
 QPushButton#talk { background: #2563eb; color: white; border: none; border-radius: 14px;
                    padding: 14px; }
@@ -77,6 +84,8 @@ QProgressBar#level { border: none; background: palette(midlight); border-radius:
 QProgressBar#level::chunk { background: #16a34a; border-radius: 3px; }
 QLabel#error { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;
                border-radius: 6px; padding: 8px; }
+QFrame#reminder { background: #e8f0fe; border: 1px solid #aac4f6; border-radius: 6px; }
+QLabel#reminder-text { color: #0b2a66; font-weight: bold; }
 QGroupBox#exchange { font-weight: bold; }
 QLabel#transcript, QLabel#action, QLabel#reply { font-weight: normal; }
 QFrame#choices { background: #fff7e6; border: 1px solid #f5d08a; border-radius: 6px; }
@@ -122,6 +131,7 @@ class CalendarView:
 
     today: date
     occurrences: tuple[Occurrence, ...]
+    """The agenda's days, and beyond them as far ahead as a reminder may come due."""
     can_undo: bool
     pending: str | None = None
     """"delete" or "move" while one waits for a yes or a choice, "input" while a question
@@ -139,6 +149,7 @@ def _pending_kind(pending: Pending | None) -> str | None:
 def read_view(dialog: Dialog, today: date) -> CalendarView:
     """Runs on the assistant lane: the only place the dialog and its calendar are read."""
     first, last = agenda_days(today)
+    last = max(last, today + timedelta(days=DAYS_AHEAD))
     pending = dialog.pending
     return CalendarView(
         today,
@@ -187,6 +198,8 @@ class MainWindow(QMainWindow):
     state_changed = Signal(str)
     answered = Signal(object)
     agenda_refreshed = Signal()
+    reminded = Signal(object)
+    """The reminders (a list of DueReminder) just shown."""
 
     def __init__(
         self,
@@ -232,6 +245,14 @@ class MainWindow(QMainWindow):
         self._view_read_at: datetime | None = None
         self._shown_day: date | None = None
         self._answered_once = False
+        self.reminders = ReminderWatch(self.services.zone)
+        self.reminder_timer = QTimer(self)
+        self.reminder_timer.setInterval(REMINDER_CHECK_MS)
+        self.reminder_timer.timeout.connect(self.check_reminders)
+        self._reminders_checked_at: datetime | None = None
+        self._reminders_shown: list[str] = []
+        self._reminders_to_say: list[str] = []
+        self._tray: QSystemTrayIcon | None = None
         self._build()
         self._retranslate()
         self._set_state("loading")
@@ -267,6 +288,21 @@ class MainWindow(QMainWindow):
         self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_banner.hide()
         conversation.addWidget(self.error_banner)
+
+        self.reminder_box = QFrame()
+        self.reminder_box.setObjectName("reminder")
+        reminder_row = QHBoxLayout(self.reminder_box)
+        self.reminder_label = QLabel()
+        self.reminder_label.setObjectName("reminder-text")
+        self.reminder_label.setWordWrap(True)
+        self.reminder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dismiss_button = QPushButton()
+        self.dismiss_button.setObjectName("dismiss-reminders")
+        self.dismiss_button.clicked.connect(self.dismiss_reminders)
+        reminder_row.addWidget(self.reminder_label, 1)
+        reminder_row.addWidget(self.dismiss_button)
+        self.reminder_box.hide()
+        conversation.addWidget(self.reminder_box)
 
         self.talk_button = QPushButton()
         self.talk_button.setObjectName("talk")
@@ -375,6 +411,8 @@ class MainWindow(QMainWindow):
         self.settings_button.setText(text("Settings…"))
         self.request_field.setPlaceholderText(text("Or type a request and press Enter"))
         self.send_button.setText(text("Send"))
+        self.reminder_box.setAccessibleName(text("Reminders"))
+        self.dismiss_button.setText(text("Dismiss"))
         self.agenda_title.setText(text("Agenda"))
         self.agenda_file.setText(self.preferences.calendar_location)
         if not self._answered_once:
@@ -401,6 +439,8 @@ class MainWindow(QMainWindow):
             self._loading_stage,
         )
         self._day_timer.start()
+        self._reminders_checked_at = self.services.clock()
+        self.reminder_timer.start()
 
     def open_calendar(self) -> None:
         """Open the calendar of the preferences (again); the dialog changes only once the new
@@ -434,6 +474,9 @@ class MainWindow(QMainWindow):
         self._day_timer.stop()
         self._agenda_timer.stop()
         self._server_timer.stop()
+        self.reminder_timer.stop()
+        if self._tray is not None:
+            self._tray.hide()
         microphone, self._microphone = self._microphone, None
         if microphone is not None:
             self.audio_lane.submit(lambda _report: microphone.stop(), _ignore, _ignore)
@@ -506,6 +549,8 @@ class MainWindow(QMainWindow):
         self.settings_button.setEnabled(not listening)
         if not listening:
             self.level_meter.setValue(0)
+        if idle and self._reminders_to_say:
+            QTimer.singleShot(0, self._say_reminders)
         self.state_changed.emit(state)
 
     def _idle_state(self) -> str:
@@ -716,7 +761,7 @@ class MainWindow(QMainWindow):
                 )
             )
         self.answered.emit(answer)
-        self._speak(outcome)
+        self._speak(outcome.message, outcome.language)
 
     @_unless_closing
     def _request_failed(self, error: BaseException) -> None:
@@ -797,15 +842,15 @@ class MainWindow(QMainWindow):
 
     # --- speaking --------------------------------------------------------------------------
 
-    def _speak(self, outcome: Outcome) -> None:
+    def _speak(self, message: str, language: str) -> None:
         synthesizer = self.pipeline.synthesizer if self.pipeline else None
-        if not self.preferences.speak_replies or synthesizer is None or not outcome.message:
+        if not self.preferences.speak_replies or synthesizer is None or not message:
             return
         self._set_state("speaking")
         player = self.services.player
 
         def work(_report: Report) -> None:
-            player(synthesizer.synthesize(outcome.message, outcome.language))
+            player(synthesizer.synthesize(message, language))
 
         self.audio_lane.submit(work, self._spoken, self._speaking_failed)
 
@@ -823,6 +868,71 @@ class MainWindow(QMainWindow):
             )
         )
         self._set_state(self._idle_state())
+
+    # --- reminders -------------------------------------------------------------------------
+
+    def check_reminders(self) -> None:
+        """Give the reminders that came due since the last check. They are looked for in the
+        events the agenda last read (on the assistant lane), so the GUI thread never waits
+        for the calendar; until there is a calendar, the next check covers the wait."""
+        view, since = self._last_view, self._reminders_checked_at
+        if view is None or since is None:
+            return
+        now = self.services.clock()
+        due = self.reminders.came_due(view.occurrences, since, now)
+        self._reminders_checked_at = now
+        if due:
+            self._remind(due, now.astimezone(self.services.zone).date())
+
+    def _remind(self, due: list[DueReminder], today: date) -> None:
+        """Shown in the window until dismissed, as a desktop notification where the desktop
+        has a tray, and said once the window is not listening or speaking."""
+        notices = [reminder_notice(reminder.occurrence, self.text, today) for reminder in due]
+        self._reminders_shown += notices
+        self.reminder_label.setText("\n".join(self._reminders_shown))
+        self.reminder_box.show()
+        tray = self._system_tray()
+        if tray is not None:
+            tray.showMessage(
+                self.text("Voice Calendar"),
+                "\n".join(notices),
+                QSystemTrayIcon.MessageIcon.Information,
+                TRAY_MESSAGE_MS,
+            )
+        QApplication.alert(self)
+        self._reminders_to_say += notices
+        self._say_reminders()
+        self.reminded.emit(due)
+
+    def dismiss_reminders(self) -> None:
+        self._reminders_shown.clear()
+        self.reminder_label.clear()
+        self.reminder_box.hide()
+
+    @_unless_closing
+    def _say_reminders(self) -> None:
+        """Speak the reminders not said yet, when the window is idle: a reminder never talks
+        over the microphone or another reply."""
+        if not self._reminders_to_say or self.state not in ("ready", "waiting"):
+            return
+        message = " ".join(self._reminders_to_say)
+        self._reminders_to_say.clear()
+        self._speak(message, self.text.language)
+
+    def _system_tray(self) -> QSystemTrayIcon | None:
+        """The tray icon that carries desktop notifications; None where the desktop has no
+        tray (then the notice in the window is all)."""
+        if self._tray is None and QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray = QSystemTrayIcon(self.windowIcon(), self)
+            self._tray.setToolTip(self.text("Voice Calendar"))
+            self._tray.messageClicked.connect(self._bring_to_front)
+            self._tray.show()
+        return self._tray
+
+    def _bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     # --- agenda ----------------------------------------------------------------------------
 
