@@ -915,7 +915,7 @@ class MainWindow(QMainWindow):
         over the microphone or another reply."""
         if not self._reminders_to_say or self.state not in ("ready", "waiting"):
             return
-        message = " ".join(self._reminders_to_say)
+        message = " ".join(f"{notice}." for notice in self._reminders_to_say)
         self._reminders_to_say.clear()
         self._speak(message, self.text.language)
 
