@@ -22,9 +22,14 @@ def messages_in(path: Path) -> set[str]:
         if not isinstance(node, ast.Call) or not node.args:
             continue
         function = node.func
-        name = getattr(function, "id", None) or getattr(function, "attr", None)
+        is_text = (isinstance(function, ast.Name) and function.id == "text") or (
+            isinstance(function, ast.Attribute)
+            and function.attr == "text"
+            and isinstance(function.value, ast.Name)
+            and function.value.id == "self"
+        )  # not a call's argument, `call.text("title")`
         first = node.args[0]
-        if name == "text" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        if is_text and isinstance(first, ast.Constant) and isinstance(first.value, str):
             found.add(first.value)
     return found
 
