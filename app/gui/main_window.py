@@ -787,7 +787,9 @@ class MainWindow(QMainWindow):
         choosing = view.pending in ("delete", "move")
         if choosing and len(view.candidates) == 1:
             yes = QPushButton(
-                self.text("Yes, delete it" if view.pending == "delete" else "Yes, move it")
+                self.text("Yes, delete it")
+                if view.pending == "delete"
+                else self.text("Yes, move it")
             )
             yes.setObjectName("confirm-0")
             yes.clicked.connect(lambda: self.confirm(0))
