@@ -369,9 +369,11 @@ def reminder_minutes_of(event: Component) -> int | None:
     for alarm in event.subcomponents:
         if name_of(alarm) != "VALARM":
             continue
+        # As parsed, not decoded: other programs write TRIGGERs that decoding fails on
+        # (VALUE=TIME); several TRIGGER lines come as a list, and none of them counts.
         trigger = alarm.get("TRIGGER")
         related = str(getattr(trigger, "params", {}).get("RELATED", "START")).upper()
-        lead = decoded_single(alarm, "TRIGGER")
+        lead = getattr(trigger, "dt", None)
         if related == "START" and isinstance(lead, timedelta) and lead <= timedelta(0):
             return int(-lead.total_seconds()) // 60
     return None

@@ -12,8 +12,8 @@ from calendar_backend.repeating import LONGEST_REMINDER_MINUTES
 from tests.conftest import BERLIN
 
 
-def at(hour: int, minute: int = 0, day: int = 26) -> datetime:
-    return datetime(2026, 3, day, hour, minute, tzinfo=BERLIN)
+def at(hour: int, minute: int = 0, *, day: int = 26, second: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, second, tzinfo=BERLIN)
 
 
 def event(
@@ -48,9 +48,9 @@ def event(
             at(14, 46),
             False,
         ),
-        ("not yet due", event(at(15), 15), at(14, 40), at(14, 44, 59), False),
+        ("not yet due", event(at(15), 15), at(14, 40), at(14, 44, second=59), False),
         ("no reminder", event(at(15), None), at(14, 0), at(16), False),
-        ("reminder at the start", event(at(15), 0), at(14, 59, 30), at(15), True),
+        ("reminder at the start", event(at(15), 0), at(14, 59, second=30), at(15), True),
         ("a day before", event(at(9, day=27), 24 * 60), at(8, 59), at(9), True),
         ("all-day: from midnight", event(date(2026, 3, 27), 60), at(22, 59), at(23), True),
         ("all-day at its start", event(date(2026, 3, 27), 0), at(23, 59), at(0, day=27), True),
