@@ -345,8 +345,9 @@ def occurrence_of(
     start: datetime | date = start_value
     end: datetime | date = end_value
     if isinstance(start_value, datetime):
+        skipped = _skipped_by_clock_change(start_value, zone)
         start = _in_zone(start_value, zone)
-        end = _in_zone(end_value, zone) if isinstance(end_value, datetime) else start
+        end = _in_zone(end_value + skipped, zone) if isinstance(end_value, datetime) else start
     uid = str(component.get("UID", ""))
     is_recurring = uid in recurring_uids
     return Occurrence(
@@ -404,9 +405,21 @@ def add_duration(start: datetime, duration: timedelta, zone: ZoneInfo) -> dateti
     return (wall.astimezone(UTC) + exact_part).astimezone(zone)
 
 
+def _skipped_by_clock_change(value: datetime, zone: ZoneInfo) -> timedelta:
+    """How far a clock change moves a wall time it skips (an hour for 02:30 on the last Sunday
+    of March in Europe); zero for any time that exists. An occurrence that starts in the gap
+    keeps its length, so its end moves as far."""
+    aware = value.replace(tzinfo=zone) if value.tzinfo is None else value
+    read = aware.astimezone(UTC).astimezone(aware.tzinfo)
+    return read.replace(tzinfo=None) - aware.replace(tzinfo=None)
+
+
 def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
-    """Floating times are read as the user's wall time."""
-    return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    """Floating times are read as the user's wall time. A wall time a clock change skips (a
+    series at 02:30 on the last Sunday of March) is read as the instant RFC 5545 gives it: an
+    hour later."""
+    aware = value.replace(tzinfo=zone) if value.tzinfo is None else value
+    return aware.astimezone(UTC).astimezone(zone)
 
 
 def _sort_key(value: datetime | date, zone: ZoneInfo) -> datetime:

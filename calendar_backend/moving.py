@@ -339,7 +339,7 @@ def _shifts_alike(
     new = _sample(after, uid, new_first, zone)
     own_zone = _own_zone(master, zone)
     shift = _wall(new_first.start, own_zone) - _wall(old_first.start, own_zone)
-    shifted = [_wall(o.start, own_zone) + shift for o in old]
+    shifted = [_as_read(_wall(o.start, own_zone) + shift, own_zone) for o in old]
     return len(old) == len(new) and shifted == [_wall(o.start, own_zone) for o in new]
 
 
@@ -362,6 +362,11 @@ def _wall(value: datetime | date, zone: tzinfo) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(zone).replace(tzinfo=None)
     return datetime(value.year, value.month, value.day)
+
+
+def _as_read(wall: datetime, zone: tzinfo) -> datetime:
+    """A wall time as a calendar reads it: one a clock change skips is an hour later."""
+    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
 
 
 def _require_start_and_end_alike(member: PlacedComponent, title: str) -> None:
