@@ -410,8 +410,13 @@ def _skipped_by_clock_change(value: datetime, zone: ZoneInfo) -> timedelta:
     of March in Europe); zero for any time that exists. An occurrence that starts in the gap
     keeps its length, so its end moves as far."""
     aware = value.replace(tzinfo=zone) if value.tzinfo is None else value
+    wall = aware.replace(tzinfo=None, fold=0)
+    for fold in (0, 1):  # a time said twice (the hour the clocks go back) exists
+        back = aware.replace(fold=fold).astimezone(UTC).astimezone(aware.tzinfo)
+        if back.replace(tzinfo=None, fold=0) == wall:
+            return timedelta(0)
     read = aware.astimezone(UTC).astimezone(aware.tzinfo)
-    return read.replace(tzinfo=None) - aware.replace(tzinfo=None)
+    return max(read.replace(tzinfo=None, fold=0) - wall, timedelta(0))
 
 
 def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
