@@ -9,9 +9,9 @@ from datetime import date, datetime, time
 from babel.dates import format_date, get_day_names
 
 from app.dialog.replies import replies_for
+from app.temporal.recurrence import WEEKDAY_CODES
 
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-WORKDAYS = ("MO", "TU", "WE", "TH", "FR")
+WORKDAYS = WEEKDAY_CODES[:5]
 
 
 def _parts(rule: str) -> dict[str, str]:

@@ -31,7 +31,7 @@ from typing import Any
 from app.locales import load_locale_file
 from app.nlu.call_format import RawCall
 from app.nlu.functions import FUNCTIONS_BY_NAME, Parameter
-from app.resolve.moving import is_relative_move, new_clock_time, new_day
+from app.resolve.moving import is_relative_move
 from app.resolve.reminding import reminder_minutes
 from app.resolve.repeating import repetition
 from app.temporal import (
@@ -199,9 +199,9 @@ def _resolve_parameter(
             value: ArgumentValue = None
             if phrase and phrase not in shifts:
                 if name == "new_date":
-                    value = new_day(phrase, language, now)
+                    value = resolve_date(phrase, language, now)
                 else:
-                    value = new_clock_time(phrase, language, phrases.get("new_date", ""))
+                    value = resolve_time(phrase, language, phrases.get("new_date", ""))
             if phrase in shifts:
                 return {name: None, "relative_move": ", ".join(shifts)}
             return {name: value}

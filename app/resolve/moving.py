@@ -6,20 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from app.temporal import resolve_date, resolve_move, resolve_time
+from app.temporal import resolve_move
 
 
 def is_relative_move(phrase: str, language: str, now: datetime) -> bool:
     """Whether `phrase` shifts an event's start rather than naming a day or time."""
     return resolve_move(phrase, language, now, now) is not None
-
-
-def new_day(phrase: str, language: str, now: datetime) -> date | None:
-    return resolve_date(phrase, language, now)
-
-
-def new_clock_time(phrase: str, language: str, day_phrase: str) -> time | None:
-    return resolve_time(phrase, language, day_phrase)
 
 
 def moved_start(
