@@ -19,9 +19,9 @@ from training.data.vocabulary import LANGUAGES, Template, templates, vocabulary
 
 HELDOUT_SHARE = 0.15
 GROUP_SHARES = {
-    "create_event": 0.27,
-    "create_event_recurring": 0.09,
-    "create_event_reminder": 0.08,
+    "create_event": 0.30,
+    "create_event_recurring": 0.08,
+    "create_event_reminder": 0.06,
     "delete_event": 0.16,
     "list_events": 0.18,
     "list_events_find": 0.07,

@@ -138,7 +138,7 @@ CLOSE_INTENTS = frozenset(
 )
 """Other intents whose requests sound most like the calendar: dates, times, bookings, "add",
 "remove", "what's on" (the ones run C's model read as calendar requests most often)."""
-CLOSE_INTENT_WEIGHT = 1.5
+CLOSE_INTENT_WEIGHT = 2.5
 
 
 def massive_dir(shared: Path) -> Path:
