@@ -173,7 +173,7 @@ def grammar(
     return "\n".join(rules) + "\n"
 
 
-_LEADING = "([{'\u00bf\u00a1\u201a\u2018"
+LEADING_PUNCTUATION = "([{'\u00bf\u00a1\u201a\u2018"
 _TRAILING = re.compile(r"(?:'s|\u2019s)?[,.?!;:)\]}'\u2019]*$")
 
 
@@ -197,7 +197,7 @@ def _copy_rules(words: list[str]) -> list[str]:
         more = index + 1 < len(words)
         rest = _endings(word) + ([f'{_literal(word)} " " rest-{index + 1}'] if more else [])
         rules.append(f"rest-{index} ::= " + " | ".join(rest))
-        lead = word.lstrip(_LEADING)
+        lead = word.lstrip(LEADING_PUNCTUATION)
         if not lead:
             continue
         first = _endings(lead) + ([f'{_literal(lead)} " " rest-{index + 1}'] if more else [])
