@@ -9,6 +9,10 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.speech.asr import Recognizer
 
 _NOT_WORD = re.compile(r"[^\w']+")
 _DIGITS_AND_LETTERS = re.compile(r"(?<=\d)(?=[^\W\d])|(?<=[^\W\d])(?=\d)")
@@ -62,11 +66,13 @@ def load_manifest(path: Path = DEFAULT_MANIFEST) -> list[dict[str, object]]:
 
 
 def transcribe_fixtures(
-    manifest: Path = DEFAULT_MANIFEST, language: str | None = None
+    manifest: Path = DEFAULT_MANIFEST,
+    language: str | None = None,
+    recognizer: Recognizer | None = None,
 ) -> list[FixtureResult]:
     from app.speech.asr import Recognizer
 
-    recognizer = Recognizer()
+    recognizer = recognizer or Recognizer()
     results = []
     for entry in load_manifest(manifest):
         transcript = recognizer.transcribe_file(manifest.parent / str(entry["file"]), language)
