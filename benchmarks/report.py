@@ -236,3 +236,39 @@ def _load_cell(figures: dict[str, Any], *, with_ratio: bool) -> str:
 def _pair(figures: dict[str, Any]) -> str:
     function, resolved = figures["function"] * 100, figures["resolved"] * 100
     return f"{function:.1f} / {resolved:.1f} % (n {figures['examples']})"
+
+
+def ab_markdown(result: dict[str, Any]) -> str:
+    """The A/B comparison (`python -m benchmarks.ab`): per stage both sides' medians over
+    every call and the ratio A/B of each pair's run medians."""
+    a, b = result["a"], result["b"]
+    rows = []
+    for stage in result["stages"]:
+        ratio = stage["ratio_a_over_b"]
+        tokens = "-"
+        if stage["a"]["tokens"] and stage["b"]["tokens"]:
+            tokens = f"{stage['a']['tokens']['median']:.0f} / {stage['b']['tokens']['median']:.0f}"
+        rows.append(
+            f"| {stage['label']} | {stage['inputs']} | "
+            f"{stage['a']['all_calls_ms']['median']:.0f} ms | "
+            f"{stage['b']['all_calls_ms']['median']:.0f} ms | "
+            f"{ratio['median']:.2f} ({ratio['min']:.2f}-{ratio['max']:.2f}) | {tokens} |"
+        )
+    load = result["load"]["description"]
+    return "\n".join(
+        [
+            f"A/B of {result['when']}: A = {a['commit']} ({a['path']}), B = {b['commit']}"
+            f" ({b['path']}), the same Python ({result['python']}) and inputs;"
+            f" {result['pairs']} pairs of fresh processes, alternating AB and BA; load:"
+            f" {load}; {result['seconds']:.0f} s in all.",
+            "",
+            "| stage | calls per run | A median | B median | A/B per pair: median (min-max) |"
+            " tokens generated A / B |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            "A/B below 1: A is faster. The ratios are of each pair's two run medians; the"
+            " medians are over every call of a side.",
+            "",
+        ]
+    )

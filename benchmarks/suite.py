@@ -152,11 +152,12 @@ def understanding_figures(calls: Sequence[Call], utterances: str) -> dict[str, A
 
 def speech_synthesis(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
     """Time to the first audio of a two-sentence reply, per language."""
-    assert pipeline.synthesizer is not None
-    calls = synthesis_calls(pipeline.synthesizer, REPLIES, repeat)
+    synthesizer = pipeline.synthesizer
+    assert synthesizer is not None
+    calls = synthesis_calls(synthesizer, REPLIES, repeat)
     return {
         language: {
-            "voice": pipeline.synthesizer.voice_for(language).name,
+            "voice": synthesizer.voice_for(language).name,
             "first_audio_ms": spread([c.ms for c in calls if c.language == language]).to_json(),
         }
         for language in REPLIES

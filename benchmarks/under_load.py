@@ -6,7 +6,7 @@ and every call over 3 s."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -42,10 +42,11 @@ class Workload:
 def measure_stages(pipeline: Pipeline, workload: Workload) -> dict[str, list[float]]:
     """Milliseconds per call, per stage, in the order of the report (see its
     `LOAD_STAGE_LABELS`)."""
-    assert pipeline.recognizer is not None and pipeline.synthesizer is not None
+    recognizer, synthesizer = pipeline.recognizer, pipeline.synthesizer
+    assert recognizer is not None and synthesizer is not None
     model = pipeline.understander.model
     calls: dict[str, list[Call]] = {
-        "recognition": recognition_calls(pipeline.recognizer, suite.clean_recordings())
+        "recognition": recognition_calls(recognizer, suite.clean_recordings())
     }
     for language in ("de", "en"):
         full = full_commands(language, workload.full_commands_per_language)
@@ -55,7 +56,7 @@ def measure_stages(pipeline: Pipeline, workload: Workload) -> dict[str, list[flo
         calls[f"understanding_massive_{language}"] = understanding_calls(model, massive)
     for language in ("de", "en"):
         calls[f"synthesis_{language}"] = synthesis_calls(
-            pipeline.synthesizer,
+            synthesizer,
             {language: suite.REPLIES[language]},
             workload.synthesis_per_language,
         )
@@ -68,7 +69,9 @@ def measure_stages(pipeline: Pipeline, workload: Workload) -> dict[str, list[flo
     return {stage: [call.ms for call in stage_calls] for stage, stage_calls in calls.items()}
 
 
-def summarise(measured: dict[str, dict[str, Sequence[float]]]) -> dict[str, dict[str, Any]]:
+def summarise(
+    measured: Mapping[str, Mapping[str, Sequence[float]]],
+) -> dict[str, dict[str, Any]]:
     """condition → stage → per-call ms, turned into stage → condition → `call_summary` (with
     the ratio to the idle median where idle was measured)."""
     idle = measured.get("idle", {})
@@ -85,7 +88,7 @@ def under_load(
 ) -> dict[str, Any]:
     """The stages under each condition in turn; the hogs' own figures beside them."""
     workload = workload or Workload()
-    measured: dict[str, dict[str, Sequence[float]]] = {}
+    measured: dict[str, dict[str, list[float]]] = {}
     hogs: dict[str, Any] = {}
     for condition in conditions:
         LOG.info("under load: %s", condition)
