@@ -1,5 +1,7 @@
-"""A/B: this checkout (A) against another (B, e.g. an older commit in its own worktree), stage
-by stage, with the same Python environment and the same inputs:
+"""A/B speed comparison of this checkout (A) against another checkout (B), stage by stage.
+
+B is e.g. an older commit in its own worktree; both sides run with the same Python environment
+and the same inputs:
 
     python -m benchmarks.ab --baseline /path/to/other/checkout [--pairs 3]
         [--stages understanding-full,understanding-massive,recognition,first-audio]

@@ -1,4 +1,4 @@
-"""A background load for the benchmarks, run as its own process by `benchmarks.load`:
+"""A background load for the benchmarks, run as its own process by `benchmarks.load`.
 
     python benchmarks/hog.py single|multi --parent PID
 

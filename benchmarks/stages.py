@@ -1,6 +1,7 @@
-"""Each stage timed call by call, on inputs given from outside: the suite's load conditions use
-these functions in-process, and the A/B comparison (`benchmarks.ab`) runs this file as a script
-against another checkout's code:
+"""Each stage of the assistant timed call by call, on inputs given from outside.
+
+The suite's load conditions use these functions in-process, and the A/B comparison
+(`benchmarks.ab`) runs this file as a script against another checkout's code:
 
     PYTHONPATH=<checkout> python benchmarks/stages.py --stage understanding --inputs FILE
 

@@ -74,7 +74,7 @@ def summarise(
 ) -> dict[str, dict[str, Any]]:
     """condition → stage → per-call ms, turned into stage → condition → `call_summary` (with
     the ratio to the idle median where idle was measured)."""
-    idle = measured.get("idle", {})
+    idle: Mapping[str, Sequence[float]] = measured.get("idle", {})
     summary: dict[str, dict[str, Any]] = {}
     for condition, stages in measured.items():
         for stage, values in stages.items():
