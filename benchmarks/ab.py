@@ -5,7 +5,8 @@ and the same inputs:
 
     python -m benchmarks.ab --baseline /path/to/other/checkout [--pairs 3]
         [--stages understanding-full,understanding-massive,recognition,first-audio]
-        [--load idle|single|multi] [--out FOLDER]
+        [--full-commands-per-language N] [--massive-per-language N]
+        [--first-audio-passes N] [--load idle|single|multi] [--out FOLDER]
 
 Each run is a fresh process, `PYTHONPATH=<checkout> python -P benchmarks/stages.py …` with
 this checkout's `stages.py`, so each side runs its own `app/` and the models its `models/`
@@ -46,6 +47,8 @@ LOG = logging.getLogger("benchmarks.ab")
 
 @dataclass(frozen=True)
 class Options:
+    full_commands_per_language: int | None = None
+    """None: every full command in benchmarks/data."""
     massive_per_language: int = 20
     first_audio_passes: int = 2
 
@@ -59,10 +62,13 @@ class AbStage:
     inputs: Callable[[Options], list[dict[str, Any]]]
 
 
-def _full_commands(_options: Options) -> list[dict[str, Any]]:
+def _full_commands(options: Options) -> list[dict[str, Any]]:
+    commands = read_commands()
+    limit = options.full_commands_per_language
     return [
         {key: command[key] for key in ("key", "text", "language", "now")}
-        for command in read_commands()
+        for language in ("de", "en")
+        for command in [c for c in commands if c["language"] == language][:limit]
     ]
 
 
@@ -250,6 +256,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, required=True, help="the B checkout")
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--stages", type=_stages, default=list(STAGES), help=", ".join(STAGE_NAMES))
+    parser.add_argument("--full-commands-per-language", type=int, help="default: all")
     parser.add_argument("--massive-per-language", type=int, default=Options.massive_per_language)
     parser.add_argument("--first-audio-passes", type=int, default=Options.first_audio_passes)
     parser.add_argument("--load", choices=CONDITIONS, default="idle", help="during every run")
@@ -259,7 +266,11 @@ def main() -> None:
     if not (arguments.baseline / "app").is_dir():
         parser.error(f"{arguments.baseline} is no checkout of this project (no app/ folder)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    options = Options(arguments.massive_per_language, arguments.first_audio_passes)
+    options = Options(
+        arguments.full_commands_per_language,
+        arguments.massive_per_language,
+        arguments.first_audio_passes,
+    )
     result = compare(
         arguments.baseline,
         arguments.stages,

@@ -77,3 +77,14 @@ def test_a_checkout_is_described_by_its_commit() -> None:
     described = describe(REPO_ROOT)
     assert described["path"] == str(REPO_ROOT)
     assert described["commit"] != "unknown"
+
+
+def test_the_full_commands_are_the_committed_ones_per_language_up_to_the_limit() -> None:
+    from benchmarks.ab import Options, _full_commands
+    from benchmarks.full_commands import read_commands
+
+    everything = _full_commands(Options())
+    assert len(everything) == len(read_commands())
+    two_each = _full_commands(Options(full_commands_per_language=2))
+    assert [command["language"] for command in two_each] == ["de", "de", "en", "en"]
+    assert set(two_each[0]) == {"key", "text", "language", "now"}
