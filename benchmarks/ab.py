@@ -162,10 +162,16 @@ def side_order(pair: int) -> tuple[str, str]:
 
 def summarise_side(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """One side of a stage over its runs: each run's median, the median and p90 over every
-    call, tokens generated where the stage counts them, and the load times."""
+    call, tokens generated where the stage counts them, the median of every part (prompt and
+    generation, the pipeline's stages), and the load times."""
     calls = [call for run in runs for call in run["calls"]]
     tokens = [call["parts"]["tokens"] for call in calls if "tokens" in call["parts"]]
+    parts: dict[str, list[float]] = {}
+    for call in calls:
+        for name, value in call["parts"].items():
+            parts.setdefault(name, []).append(value)
     return {
+        "part_medians": {name: round(statistics.median(v), 1) for name, v in parts.items()},
         "run_medians_ms": [
             round(statistics.median(c["ms"] for c in run["calls"]), 1) for run in runs
         ],

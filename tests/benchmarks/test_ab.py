@@ -60,6 +60,7 @@ def test_a_side_is_summarised_per_run_and_over_every_call() -> None:
     assert side["all_calls_ms"]["n"] == 5
     assert side["tokens"]["median"] == 20.0
     assert side["load_s"] == [1.5, 1.5]
+    assert side["part_medians"] == {"tokens": 20.0}
     assert summarise_side([run(10.0)])["tokens"] is None
 
 
