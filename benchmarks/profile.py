@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.suite import NOW, scratch_dialog, three_to_five_second_commands
+from benchmarks.stages import NOW, scratch_dialog
+from benchmarks.suite import three_to_five_second_commands
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+LOAD_STAGE_LABELS = {
+    "recognition": "recognition per clean recording",
+    "understanding_full_de": "understanding, full commands, de",
+    "understanding_full_en": "understanding, full commands, en",
+    "understanding_massive_de": "understanding, MASSIVE dev, de",
+    "understanding_massive_en": "understanding, MASSIVE dev, en",
+    "synthesis_de": "synthesis to first audio, de",
+    "synthesis_en": "synthesis to first audio, en",
+    "end_to_end": "end of a 3-5 s command → first reply audio",
+}
+
 
 def _cell(spread: dict[str, float], unit: str = "ms", scale: float = 1.0) -> str:
     return (
@@ -126,11 +137,138 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|---|---|",
         *(f"| {what} | {measured} | {target} |" for what, measured, target in rows),
         *accuracy,
+        *understanding_sets_section(results),
+        *under_load_section(results.get("under_load")),
         "",
     ]
     return "\n".join(lines)
 
 
+def understanding_sets_section(results: dict[str, Any]) -> list[str]:
+    """The call model per call on the full held-out commands beside MASSIVE dev; empty for
+    results from before the full commands were measured."""
+    full = results.get("understanding_full_commands")
+    if not full:
+        return []
+    rows = []
+    for label, sets in (("full commands", full), ("MASSIVE dev", results["understanding"])):
+        for language in ("de", "en"):
+            stage = sets[language]
+            tokens = stage.get("tokens")
+            rows.append(
+                f"| {label} ({language}) | {stage['total_ms']['median']:.0f} ms | "
+                f"{stage['total_ms']['p90']:.0f} ms | "
+                f"{stage['prompt_ms']['median']:.0f} / {stage['generate_ms']['median']:.0f} ms | "
+                + (f"{tokens['median']:.0f} (p90 {tokens['p90']:.0f})" if tokens else "-")
+                + f" | {stage['total_ms']['n']:.0f} |"
+            )
+    return [
+        "",
+        "Understanding per call: the full held-out create, delete and list commands with the"
+        " most arguments (benchmarks/data/full_commands.jsonl) beside MASSIVE dev utterances.",
+        "",
+        "| utterances | median | p90 | prompt / generation (medians) | tokens generated | n |",
+        "|---|---|---|---|---|---|",
+        *rows,
+    ]
+
+
+def under_load_section(under_load: dict[str, Any] | None) -> list[str]:
+    """Each stage per load condition: median / p90 / max per call, the loaded median over
+    the idle one, and the calls over 3 s."""
+    if not under_load:
+        return []
+    conditions: list[str] = under_load["conditions"]
+    hogs = under_load["hogs"]
+    rows = []
+    for stage, by_condition in under_load["stages"].items():
+        label = LOAD_STAGE_LABELS.get(stage, stage)
+        cells = [
+            _load_cell(by_condition[condition], with_ratio=condition != "idle")
+            for condition in conditions
+        ]
+        rows.append(f"| {label} | " + " | ".join(cells) + f" | {_slow_calls(by_condition)} |")
+    header = [hogs[condition]["description"] for condition in conditions]
+    busy = [
+        f"{hogs[condition]['description']}: {hogs[condition]['hog_busy_cores']:.1f} cores"
+        f" ({hogs[condition]['hog_threads']} thread"
+        f"{'s' if hogs[condition]['hog_threads'] != 1 else ''})"
+        for condition in conditions
+        if hogs[condition]["hog_busy_cores"] is not None
+    ]
+    workload = under_load["workload"]
+    return [
+        "",
+        "Under load (`--load`): the same calls under each condition, the models loaded once:"
+        f" every clean recording, {workload['full_commands_per_language']} full commands and"
+        f" {workload['massive_per_language']} MASSIVE dev utterances per language,"
+        f" {workload['synthesis_per_language']} syntheses per language,"
+        f" {workload['first_audio_repeat']} passes over the 3-5 s commands. Per call: median /"
+        " p90 / max, and (x) the loaded median over the idle one.",
+        "",
+        "| stage | " + " | ".join(header) + " | calls over 3 s |",
+        "|---|" + "---|" * len(conditions) + "---|",
+        *rows,
+        *(
+            ["", "The background load kept busy, on average: " + "; ".join(busy) + "."]
+            if busy
+            else []
+        ),
+    ]
+
+
+def _slow_calls(by_condition: dict[str, dict[str, Any]]) -> str:
+    """`multi: 2 (slowest 3.4 s)`, per condition with calls over 3 s; "none" if none."""
+    flagged = []
+    for condition, figures in by_condition.items():
+        slow = figures["slow"]
+        if slow:
+            flagged.append(f"{condition}: {len(slow)} (slowest {slow[0] / 1000:.1f} s)")
+    return "; ".join(flagged) or "none"
+
+
+def _load_cell(figures: dict[str, Any], *, with_ratio: bool) -> str:
+    cell = f"{figures['median']:.0f} / {figures['p90']:.0f} / {figures['max']:.0f} ms"
+    ratio = figures["ratio_to_idle"]
+    return f"{cell} (x{ratio:.2f})" if with_ratio and ratio is not None else cell
+
+
 def _pair(figures: dict[str, Any]) -> str:
     function, resolved = figures["function"] * 100, figures["resolved"] * 100
     return f"{function:.1f} / {resolved:.1f} % (n {figures['examples']})"
+
+
+def ab_markdown(result: dict[str, Any]) -> str:
+    """The A/B comparison (`python -m benchmarks.ab`): per stage both sides' medians over
+    every call and the ratio A/B of each pair's run medians."""
+    a, b = result["a"], result["b"]
+    rows = []
+    for stage in result["stages"]:
+        ratio = stage["ratio_a_over_b"]
+        tokens = "-"
+        if stage["a"]["tokens"] and stage["b"]["tokens"]:
+            tokens = f"{stage['a']['tokens']['median']:.0f} / {stage['b']['tokens']['median']:.0f}"
+        rows.append(
+            f"| {stage['label']} | {stage['inputs']} | "
+            f"{stage['a']['all_calls_ms']['median']:.0f} ms | "
+            f"{stage['b']['all_calls_ms']['median']:.0f} ms | "
+            f"{ratio['median']:.2f} ({ratio['min']:.2f}-{ratio['max']:.2f}) | {tokens} |"
+        )
+    load = result["load"]["description"]
+    return "\n".join(
+        [
+            f"A/B of {result['when']}: A = {a['commit']} ({a['path']}), B = {b['commit']}"
+            f" ({b['path']}), the same Python ({result['python']}) and inputs;"
+            f" {result['pairs']} pairs of fresh processes, alternating AB and BA; load:"
+            f" {load}; {result['seconds']:.0f} s in all.",
+            "",
+            "| stage | calls per run | A median | B median | A/B per pair: median (min-max) |"
+            " tokens generated A / B |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            "A/B below 1: A is faster. The ratios are of each pair's two run medians; the"
+            " medians are over every call of a side.",
+            "",
+        ]
+    )

@@ -45,3 +45,55 @@ def _quantile(ordered: Sequence[float], fraction: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+SLOW_CALL_MS = 3000.0
+"""A single call slower than this is flagged: the user waits noticeably."""
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """`numerator / denominator`, or None when the denominator is not positive."""
+    return numerator / denominator if denominator > 0 else None
+
+
+def call_summary(
+    values_ms: Sequence[float],
+    idle_median_ms: float | None = None,
+    slow_ms: float = SLOW_CALL_MS,
+) -> dict[str, Any]:
+    """Per-call milliseconds under one load condition: n, median, p90, max, the ratio of the
+    median to the idle median (where given), and the calls slower than `slow_ms`, slowest
+    first."""
+    figures = spread(values_ms)
+    return {
+        "n": figures.n,
+        "median": round(figures.median, 1),
+        "p90": round(figures.p90, 1),
+        "max": round(figures.maximum, 1),
+        "ratio_to_idle": (
+            None if idle_median_ms is None else _rounded(ratio(figures.median, idle_median_ms), 3)
+        ),
+        "slow": sorted((round(value, 1) for value in values_ms if value > slow_ms), reverse=True),
+    }
+
+
+def pair_ratios(a_values: Sequence[float], b_values: Sequence[float]) -> dict[str, Any]:
+    """A/B: the ratio a/b of each pair (the same position in both), summarised by median,
+    minimum and maximum."""
+    if len(a_values) != len(b_values):
+        raise ValueError(f"{len(a_values)} A runs but {len(b_values)} B runs")
+    each = (ratio(a, b) for a, b in zip(a_values, b_values, strict=True))
+    ratios = [value for value in each if value is not None]
+    if not ratios:
+        raise ValueError("no pairs with a positive B")
+    figures = spread(ratios)
+    return {
+        "pairs": figures.n,
+        "median": round(figures.median, 3),
+        "min": round(figures.minimum, 3),
+        "max": round(figures.maximum, 3),
+    }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -8,24 +8,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from app.dialog import Dialog
 from app.pipeline import Pipeline
 from app.speech.audio import SAMPLE_RATE, Samples, load_audio
+from benchmarks.full_commands import full_commands
+from benchmarks.stages import (
+    Call,
+    Recording,
+    Utterance,
+    first_audio_calls,
+    synthesis_calls,
+    understanding_calls,
+)
 from benchmarks.stats import spread
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "audio"
 MASSIVE = ROOT.parent / "shared" / "data" / "massive"
-BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 3, 26, 10, 0, tzinfo=BERLIN)
-"""The fixtures' reference time and zone."""
 REPLIES = {
     "en": "I added Dentist on Saturday, March 28 at 3:00 PM. Anything else?",
     "de": "Ich habe Zahnarzt am Samstag, 28. März um 15:00 eingetragen. Sonst noch etwas?",
@@ -101,47 +103,65 @@ def massive_utterances(language: str, limit: int) -> list[str]:
         return [json.loads(line)["utt"] for line in lines if line.strip()][:limit]
 
 
+def massive_dev(language: str, limit: int) -> list[Utterance]:
+    return [
+        Utterance(f"massive-{language}-{index}", text, language)
+        for index, text in enumerate(massive_utterances(language, limit))
+    ]
+
+
+def massive_label() -> str:
+    return "MASSIVE dev" if MASSIVE.is_dir() else "recorded fixtures' texts"
+
+
 def understanding(pipeline: Pipeline, per_language: int) -> dict[str, Any]:
-    """The call model per call: prompt evaluation, generation and the whole `understand`."""
-    results: dict[str, Any] = {}
-    understander = pipeline.understander
-    for language in ("de", "en"):
-        texts = massive_utterances(language, per_language)
-        prompt_ms, generate_ms, total_ms = [], [], []
-        for text in texts:
-            understood = understander.understand(text, language, NOW)
-            prompt_ms.append(understood.prompt_ms)
-            generate_ms.append(understood.generate_ms)
-            total_ms.append(understood.ms)
-        results[language] = {
-            "utterances": "MASSIVE dev" if MASSIVE.is_dir() else "recorded fixtures' texts",
-            "prompt_ms": spread(prompt_ms).to_json(),
-            "generate_ms": spread(generate_ms).to_json(),
-            "total_ms": spread(total_ms).to_json(),
-        }
-    return results
+    """The call model per call on MASSIVE dev utterances: prompt evaluation, generation, the
+    whole `understand`, and the tokens generated."""
+    model = pipeline.understander.model
+    return {
+        language: understanding_figures(
+            understanding_calls(model, massive_dev(language, per_language)), massive_label()
+        )
+        for language in ("de", "en")
+    }
+
+
+def understanding_full_commands(
+    pipeline: Pipeline, per_language: int | None = None
+) -> dict[str, Any]:
+    """The same on the full held-out create, delete and list commands (benchmarks/data)."""
+    model = pipeline.understander.model
+    return {
+        language: understanding_figures(
+            understanding_calls(model, full_commands(language, per_language)),
+            "full held-out commands",
+        )
+        for language in ("de", "en")
+    }
+
+
+def understanding_figures(calls: Sequence[Call], utterances: str) -> dict[str, Any]:
+    return {
+        "utterances": utterances,
+        "prompt_ms": spread([call.parts["prompt_ms"] for call in calls]).to_json(),
+        "generate_ms": spread([call.parts["generate_ms"] for call in calls]).to_json(),
+        "total_ms": spread([call.ms for call in calls]).to_json(),
+        "tokens": spread([call.parts["tokens"] for call in calls]).to_json(),
+    }
 
 
 def speech_synthesis(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
     """Time to the first audio of a two-sentence reply, per language."""
-    assert pipeline.synthesizer is not None
-    results: dict[str, Any] = {}
-    for language, reply in REPLIES.items():
-        firsts = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            chunks = pipeline.synthesizer.synthesize(reply, language)
-            next(chunks)
-            firsts.append((time.perf_counter() - started) * 1000)
-            _drain(chunks)
-        voice = pipeline.synthesizer.voice_for(language)
-        results[language] = {"voice": voice.name, "first_audio_ms": spread(firsts).to_json()}
-    return results
-
-
-def _drain(chunks: Iterator[object]) -> None:
-    for _chunk in chunks:
-        pass
+    synthesizer = pipeline.synthesizer
+    assert synthesizer is not None
+    calls = synthesis_calls(synthesizer, REPLIES, repeat)
+    return {
+        language: {
+            "voice": synthesizer.voice_for(language).name,
+            "first_audio_ms": spread([c.ms for c in calls if c.language == language]).to_json(),
+        }
+        for language in REPLIES
+    }
 
 
 def three_to_five_second_commands() -> list[tuple[dict[str, Any], Samples]]:
@@ -152,41 +172,35 @@ def three_to_five_second_commands() -> list[tuple[dict[str, Any], Samples]]:
     ]
 
 
-@contextmanager
-def scratch_dialog() -> Iterator[Dialog]:
-    """The dialog on an empty calendar in a temporary folder, removed afterwards."""
-    from calendar_backend import CalendarStore
+def three_to_five_second_recordings() -> list[Recording]:
+    return [
+        Recording(entry["file"], FIXTURES / entry["file"], entry["language"])
+        for entry, _samples in three_to_five_second_commands()
+    ]
 
-    with tempfile.TemporaryDirectory() as folder:
-        calendar = Path(folder) / "calendar.ics"
-        yield Dialog(CalendarStore(calendar, zone=BERLIN, backup_dir=Path(folder)))
+
+def clean_recordings() -> list[Recording]:
+    return [
+        Recording(entry["file"], FIXTURES / entry["file"], entry["language"])
+        for entry in clean_fixtures()
+    ]
 
 
 def end_to_end(pipeline: Pipeline, repeat: int) -> dict[str, Any]:
     """From the end of a 3-5 s command (the recording in hand) to the first audio of the
     reply: recognition, understanding, the calendar, the first sentence of speech."""
-    commands = three_to_five_second_commands()
+    commands = three_to_five_second_recordings()
+    calls = [call for _ in range(repeat) for call in first_audio_calls(pipeline, commands)]
     totals: dict[str, list[float]] = {}
     parts: dict[str, list[float]] = {}
-    for _ in range(repeat):
-        for entry, samples in commands:
-            with scratch_dialog() as dialog:
-                started = time.perf_counter()
-                turn = pipeline.run_recording(samples, "auto", NOW, dialog)
-                speech_started = time.perf_counter()
-                chunks = pipeline.speak(turn.outcome)
-                next(chunks)
-                first_audio = time.perf_counter()
-                _drain(chunks)
-            totals.setdefault(entry["language"], []).append((first_audio - started) * 1000)
-            for name, value in turn.timings_ms.items():
-                if value is not None:
-                    parts.setdefault(name, []).append(value)
-            parts.setdefault("tts_first_audio", []).append((first_audio - speech_started) * 1000)
+    for call in calls:
+        totals.setdefault(call.language, []).append(call.ms)
+        for name, value in call.parts.items():
+            parts.setdefault(name, []).append(value)
     return {
-        "commands": [entry["file"] for entry, _ in commands],
+        "commands": [command.key for command in commands],
         "total_ms": {language: spread(values).to_json() for language, values in totals.items()},
-        "all_ms": spread([v for values in totals.values() for v in values]).to_json(),
+        "all_ms": spread([call.ms for call in calls]).to_json(),
         "stage_ms": {name: spread(values).to_json() for name, values in parts.items()},
     }
 
