@@ -34,6 +34,24 @@ class Turn:
     timings_ms: dict[str, float | None] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Heard:
+    """Recognition and understanding of one recording. Neither reads nor changes the dialog
+    or the calendar, so push-to-talk can make this while the button is still held (see
+    `app.early_start`)."""
+
+    transcript: Transcript
+    language: str
+    """The recognition language asked for: "auto", "de" or "en"."""
+    now: datetime
+    """The moment the understanding resolved dates and times against."""
+    understanding: Understanding | None
+    """None when nothing was heard or the text cannot be understood as it is (the dialog's
+    reply to that is made when the request is answered)."""
+    asr_ms: float
+    nlu_ms: float | None
+
+
 @dataclass
 class Pipeline:
     understander: Understander
@@ -45,11 +63,36 @@ class Pipeline:
             raise RuntimeError("this pipeline was built without speech recognition")
         return self.recognizer.transcribe(samples, None if language == "auto" else language)
 
+    def prepare(self, samples: Samples, language: str, now: datetime) -> Heard:
+        """Recognition and then understanding of a recording, with nothing changed."""
+        started = timer.perf_counter()
+        transcript = self.hear(samples, language)
+        asr_ms = _ms_since(started)
+        if heard_nothing(transcript):
+            return Heard(transcript, language, now, None, asr_ms, None)
+        chosen = transcript.language if language == "auto" else language
+        try:
+            understanding = self.understander.understand(transcript.text, chosen, now)
+        except UtteranceError:
+            return Heard(transcript, language, now, None, asr_ms, None)
+        return Heard(transcript, language, now, understanding, asr_ms, understanding.ms)
+
     def respond(
-        self, text: str, language: str, now: datetime, dialog: Dialog, *, confirmed: bool = False
+        self,
+        text: str,
+        language: str,
+        now: datetime,
+        dialog: Dialog,
+        *,
+        confirmed: bool = False,
+        understanding: Understanding | None = None,
     ) -> Turn:
         """Text → outcome. An answer to what the dialog asked (yes, no, the missing date)
-        continues that request; anything else is a new one."""
+        continues that request; anything else is a new one. `understanding`: what was
+        already made of `text` in `language` at a moment that resolves like `now` (see
+        `app.early_start`); it is not made again."""
+        if understanding is not None and understanding.text != text:
+            raise ValueError("the understanding given is of another text")
         started = timer.perf_counter()
         answer = dialog.follow_up(text, now)
         if answer is not None:
@@ -60,13 +103,16 @@ class Pipeline:
                 None,
                 timings_ms={"nlu": 0.0, "calendar": _ms_since(started)},
             )
-        try:
-            understanding = self.understander.understand(text, language, now)
-        except UtteranceError as error:
-            chosen = language if language in LANGUAGES else dialog.language
-            reply = "too_long" if error.too_long else "not_understood"
-            outcome = Outcome("error", replies_for(chosen).say(reply), chosen)
-            return Turn(text, chosen, outcome, None, timings_ms={"nlu": _ms_since(started)})
+        nlu_ms = 0.0
+        if understanding is None:
+            try:
+                understanding = self.understander.understand(text, language, now)
+            except UtteranceError as error:
+                chosen = language if language in LANGUAGES else dialog.language
+                reply = "too_long" if error.too_long else "not_understood"
+                outcome = Outcome("error", replies_for(chosen).say(reply), chosen)
+                return Turn(text, chosen, outcome, None, timings_ms={"nlu": _ms_since(started)})
+            nlu_ms = understanding.ms
         calendar_started = timer.perf_counter()
         if understanding.understood:
             outcome = dialog.handle(understanding.call, now, confirmed=confirmed)
@@ -78,7 +124,7 @@ class Pipeline:
             understanding.language,
             outcome,
             understanding,
-            timings_ms={"nlu": understanding.ms, "calendar": _ms_since(calendar_started)},
+            timings_ms={"nlu": nlu_ms, "calendar": _ms_since(calendar_started)},
         )
 
     def run_recording(
@@ -104,17 +150,20 @@ class Pipeline:
         dialog: Dialog,
         *,
         confirmed: bool = False,
+        understanding: Understanding | None = None,
     ) -> Turn:
         """What was heard → outcome. A recording without speech (see `heard_nothing`) gets a
         `no_speech` outcome, in the chosen language or else the dialog's, and nothing else
-        runs; what the dialog waits for keeps waiting."""
+        runs; what the dialog waits for keeps waiting. `understanding`: as for `respond`."""
         if heard_nothing(transcript):
             chosen = language if language in LANGUAGES else dialog.language
             outcome = Outcome("no_speech", replies_for(chosen).say("no_speech"), chosen)
             timings: dict[str, float | None] = {"nlu": None, "calendar": None}
             return Turn(transcript.text, chosen, outcome, None, transcript, timings)
         chosen = transcript.language if language == "auto" else language
-        turn = self.respond(transcript.text, chosen, now, dialog, confirmed=confirmed)
+        turn = self.respond(
+            transcript.text, chosen, now, dialog, confirmed=confirmed, understanding=understanding
+        )
         return replace(turn, transcript=transcript)
 
     def speak(self, outcome: Outcome) -> Iterator[AudioChunk]:

@@ -4,6 +4,9 @@ the reminders that come due while it runs.
 Everything slow runs on three lanes (one worker thread each): `models` loads the pipeline,
 `assistant` owns the dialog and the calendar (recognition, understanding, calendar edits and
 agenda reads, one after another), `audio` opens and closes the microphone and plays replies.
+When the speaker pauses while still holding the button, recognition and understanding start
+on the assistant lane; the release reuses them when only silence came after
+(`app.early_start`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app.dialog import Dialog, Outcome, Pending, PendingChoice
 from app.dialog.replies import replies_for
+from app.early_start import EarlyStarts, Reuse, respond_at_release, start_early
 from app.gui.agenda import AgendaView, agenda_days
 from app.gui.describe import describe_call, reminder_notice
 from app.gui.preferences import Preferences, save_preferences
@@ -56,6 +61,7 @@ from app.speech.microphone import (
     MicrophoneSettings,
     NoInputDeviceError,
     Recording,
+    SpeechEnd,
 )
 from app.speech.tts import AudioChunk, Synthesizer, play
 from calendar_backend import CalendarError, Occurrence, local_zone
@@ -101,12 +107,19 @@ class MicrophoneLike(Protocol):
     def stop(self) -> Recording: ...
 
 
-MicrophoneFactory = Callable[[MicrophoneSettings, Callable[[Level], None]], MicrophoneLike]
+MicrophoneFactory = Callable[
+    [MicrophoneSettings, Callable[[Level], None], Callable[[SpeechEnd], None]], MicrophoneLike
+]
+"""Makes a microphone that reports levels and, in push-to-talk, each end of speech."""
 Player = Callable[[Iterable[AudioChunk]], None]
 
 
-def _real_microphone(settings: MicrophoneSettings, on_level: Callable[[Level], None]) -> Microphone:
-    return Microphone(settings, on_level)
+def _real_microphone(
+    settings: MicrophoneSettings,
+    on_level: Callable[[Level], None],
+    on_speech_end: Callable[[SpeechEnd], None],
+) -> Microphone:
+    return Microphone(settings, on_level, on_speech_end)
 
 
 def _load(preferences: Preferences, report: Report) -> Pipeline:
@@ -173,6 +186,13 @@ class Answer:
     """What was done in plain words, when it was no call (undo)."""
     typed: bool = False
     """The request was typed, not said."""
+    reuse: Reuse | None = None
+    """A spoken request: what became of the recognition and understanding started before
+    the release."""
+    released_at: float | None = None
+    """A spoken request: `time.perf_counter()` when the button was released."""
+    speech_end_at: float | None = None
+    """When the early start that was reused began (the end of speech was heard)."""
 
 
 def _unless_closing(slot: Callable[..., None]) -> Callable[..., None]:
@@ -190,6 +210,13 @@ class _LevelRelay(QObject):
     """Carries the microphone's levels from the audio thread to the window."""
 
     level = Signal(float)
+
+
+class _SpeechEndRelay(QObject):
+    """Carries the microphone's ends of speech (with the recording's number) from the audio
+    thread to the window."""
+
+    ended = Signal(int, object)
 
 
 class MainWindow(QMainWindow):
@@ -229,6 +256,9 @@ class MainWindow(QMainWindow):
         self._logged_state = ""
         self._level_relay = _LevelRelay()
         self._level_relay.level.connect(self._show_level)
+        self._speech_end_relay = _SpeechEndRelay()
+        self._speech_end_relay.ended.connect(self._speech_ended)
+        self._early_starts = EarlyStarts()
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._calendar_touched)
         self._watcher.directoryChanged.connect(self._calendar_touched)
@@ -582,8 +612,14 @@ class MainWindow(QMainWindow):
         self._attempt += 1
         attempt = self._attempt
         settings = MicrophoneSettings(device_name=self.preferences.microphone or None)
+        self._early_starts = EarlyStarts()
+        relay = self._speech_end_relay
+
+        def relay_speech_end(speech_end: SpeechEnd) -> None:
+            relay.ended.emit(attempt, speech_end)
+
         try:
-            microphone = self.services.microphone(settings, self._relay_level)
+            microphone = self.services.microphone(settings, self._relay_level, relay_speech_end)
         except Exception as error:  # the factory may fail on a missing audio library
             self._microphone_failed(attempt, error)
             return
@@ -599,13 +635,35 @@ class MainWindow(QMainWindow):
         microphone, self._microphone = self._microphone, None
         if microphone is None:
             return
-        attempt = self._attempt
+        released_at = time.perf_counter()
+        attempt, early_starts = self._attempt, self._early_starts
         self._set_state("transcribing")
         self.audio_lane.submit(
             lambda _report: microphone.stop(),
-            lambda recording: self._heard(attempt, recording),
+            lambda recording: self._heard(attempt, recording, early_starts, released_at),
             lambda error: self._microphone_failed(attempt, error),
         )
+
+    @_unless_closing
+    def _speech_ended(self, attempt: int, speech_end: SpeechEnd) -> None:
+        """The speaker paused with the button still held: recognition and understanding start
+        on the audio so far, on the assistant lane, so the release's work (queued after it)
+        finds them. Nothing is changed until the release."""
+        pipeline = self.pipeline
+        if attempt != self._attempt or self.state != "listening" or pipeline is None:
+            return
+        early_starts = self._early_starts
+        early_starts.heard(speech_end)
+        language = self.preferences.recognition_language
+        clock, zone = self.services.clock, self.services.zone
+
+        def work(_report: Report) -> None:
+            if early_starts.is_latest(speech_end):  # else a later pause is queued already
+                now = clock().astimezone(zone)
+                early_starts.finished(start_early(pipeline, speech_end, language, now))
+
+        # A failure is logged by the lane; the release then works on the whole recording.
+        self.assistant_lane.submit(work, _ignore, _ignore)
 
     def _relay_level(self, level: Level) -> None:
         self._level_relay.level.emit(level.rms_dbfs)
@@ -652,7 +710,9 @@ class MainWindow(QMainWindow):
     # --- one request -----------------------------------------------------------------------
 
     @_unless_closing
-    def _heard(self, attempt: int, recording: Recording) -> None:
+    def _heard(
+        self, attempt: int, recording: Recording, early_starts: EarlyStarts, released_at: float
+    ) -> None:
         if attempt in self._failed_attempts:
             return
         ready = self._pipeline_and_dialog()
@@ -664,12 +724,16 @@ class MainWindow(QMainWindow):
         clock, zone = self.services.clock, self.services.zone
 
         def work(report: Report) -> Answer:
-            report("transcribing")
-            transcript = pipeline.hear(recording.samples, language)
-            report("thinking")
             now = clock().astimezone(zone)
-            turn = pipeline.respond_to_speech(transcript, language, now, dialog)
-            return self._answer_with_view(turn.outcome, dialog, now.date(), turn)
+            early = early_starts.result()
+            turn, reuse = respond_at_release(
+                pipeline, early, recording, language, now, dialog, report
+            )
+            answer = self._answer_with_view(turn.outcome, dialog, now.date(), turn)
+            speech_end_at = early.speech_end.noticed_at if early and reuse.transcript else None
+            return dataclasses.replace(
+                answer, reuse=reuse, released_at=released_at, speech_end_at=speech_end_at
+            )
 
         self.assistant_lane.submit(work, self._answer, self._request_failed, self._set_state)
 
@@ -761,7 +825,7 @@ class MainWindow(QMainWindow):
                 )
             )
         self.answered.emit(answer)
-        self._speak(outcome.message, outcome.language)
+        self._speak(outcome.message, outcome.language, _latency_note(answer))
 
     @_unless_closing
     def _request_failed(self, error: BaseException) -> None:
@@ -844,7 +908,9 @@ class MainWindow(QMainWindow):
 
     # --- speaking --------------------------------------------------------------------------
 
-    def _speak(self, message: str, language: str) -> None:
+    def _speak(
+        self, message: str, language: str, on_first_chunk: Callable[[], None] | None = None
+    ) -> None:
         synthesizer = self.pipeline.synthesizer if self.pipeline else None
         if not self.preferences.speak_replies or synthesizer is None or not message:
             return
@@ -852,7 +918,8 @@ class MainWindow(QMainWindow):
         player = self.services.player
 
         def work(_report: Report) -> None:
-            player(synthesizer.synthesize(message, language))
+            chunks = synthesizer.synthesize(message, language)
+            player(chunks if on_first_chunk is None else _noting_first(chunks, on_first_chunk))
 
         self.audio_lane.submit(work, self._spoken, self._speaking_failed)
 
@@ -1085,6 +1152,41 @@ def _value_label(name: str) -> QLabel:
 
 def _ignore(_value: Any) -> None:
     return None
+
+
+def _noting_first(chunks: Iterable[AudioChunk], note: Callable[[], None]) -> Iterator[AudioChunk]:
+    """`chunks`, calling `note` when the first one is made."""
+    noted = False
+    for chunk in chunks:
+        if not noted:
+            note()
+            noted = True
+        yield chunk
+
+
+def _latency_note(answer: Answer) -> Callable[[], None] | None:
+    """For a spoken request: logs how long after the release (and after the end of speech,
+    when that was reused) the reply's first audio was ready."""
+    released_at, speech_end_at = answer.released_at, answer.speech_end_at
+    if released_at is None:
+        return None
+    verdict = answer.reuse.verdict if answer.reuse is not None else "none"
+
+    def note() -> None:
+        ready = time.perf_counter()
+        after_speech = (
+            ""
+            if speech_end_at is None
+            else f", {(ready - speech_end_at) * 1000:.0f} ms after the end of speech"
+        )
+        _log.info(
+            "first reply audio %.0f ms after the release%s (%s)",
+            (ready - released_at) * 1000,
+            after_speech,
+            verdict,
+        )
+
+    return note
 
 
 def _clear(layout: QLayout) -> None:

@@ -1,5 +1,6 @@
 """The microphone: sounddevice capture from a device chosen by name, converted to 16 kHz mono,
-with a level callback for a meter, push-to-talk (`start`/`stop`) or automatic end of speech
+with a level callback for a meter, push-to-talk (`start`/`stop`, with a callback when the
+speaker stops talking while the button is still held) or automatic end of speech
 (`record_utterance`), and clear errors for the usual problems (a recording without speech is
 not one of them: see `app.speech.no_speech`)."""
 
@@ -72,10 +73,24 @@ class Recording:
     speech at all is decided after it, for every door alike (`app.speech.no_speech`)."""
     clipped_fraction: float
     """Share of the device's samples at full scale."""
+    last_speech_sample: int | None = None
+    """Where the last frame the end-of-speech detector took for speech ends (an index into
+    `samples`); None when it took none for speech."""
 
     @property
     def duration_s(self) -> float:
         return len(self.samples) / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class SpeechEnd:
+    """Push-to-talk: the end-of-speech detector heard the speaker stop while the recording
+    goes on (the button is still held)."""
+
+    recording: Recording
+    """The audio up to that moment (not checked for clipping; `stop` does that)."""
+    noticed_at: float
+    """`time.perf_counter()` when it was noticed."""
 
 
 # --- end of speech ---------------------------------------------------------------------------
@@ -92,7 +107,14 @@ class Endpointer:
         self.hangover_frames = math.ceil(hangover_s * SAMPLE_RATE / self.frame_size)
         self.speech_started = False
         self.speech_ended = False
+        """True from the first end of speech on, even when the speaker talks again."""
         self.in_speech = False
+        self.ends_heard = 0
+        """How many stretches of speech have ended (a pause in push-to-talk ends one)."""
+        self.last_speech_sample: int | None = None
+        """Where the last frame taken for speech ends, as an index into the samples fed."""
+        self._talking = False
+        self._frames = 0
         self._pending = np.zeros(0, dtype=np.float32)
         self._speech_run = 0
         self._silence_run = 0
@@ -105,17 +127,22 @@ class Endpointer:
         self._pending = pending[whole:]
 
     def _step(self, speech: bool) -> None:
+        self._frames += 1
         self.in_speech = speech
         if speech:
+            self.last_speech_sample = self._frames * self.frame_size
             self._speech_run += 1
             self._silence_run = 0
             if self._speech_run >= self.start_frames:
                 self.speech_started = True
+                self._talking = True
         else:
             self._speech_run = 0
             self._silence_run += 1
-            if self.speech_started and self._silence_run >= self.hangover_frames:
+            if self._talking and self._silence_run >= self.hangover_frames:
+                self._talking = False
                 self.speech_ended = True
+                self.ends_heard += 1
 
     def _is_speech(self, frame: Samples) -> bool:
         raise NotImplementedError
@@ -213,15 +240,19 @@ class MicrophoneSettings:
 
 
 class Microphone:
-    """One recording at a time. `on_level` is called from the audio thread for every block."""
+    """One recording at a time. `on_level` is called from the audio thread for every block;
+    in push-to-talk, `on_speech_end` is called from the audio thread each time the speaker
+    stops talking (it must return quickly: hand the work to another thread)."""
 
     def __init__(
         self,
         settings: MicrophoneSettings | None = None,
         on_level: Callable[[Level], None] | None = None,
+        on_speech_end: Callable[[SpeechEnd], None] | None = None,
     ) -> None:
         self.settings = settings or MicrophoneSettings()
         self.on_level = on_level
+        self.on_speech_end = on_speech_end
         self._stream: Any = None
         self._lock = threading.Lock()
         self._done = threading.Event()
@@ -232,6 +263,7 @@ class Microphone:
         self._captured = 0
         self._device_samples = 0
         self._clipped = 0
+        self._ends_reported = 0
         self._last_block_at = 0.0
         self._error: BaseException | None = None
         self._endpointer: Endpointer = EnergyEndpointer()
@@ -290,6 +322,7 @@ class Microphone:
         self._captured = 0
         self._device_samples = 0
         self._clipped = 0
+        self._ends_reported = 0
         self._error = None
         self._endpointer = ENDPOINTERS[self.settings.endpointer]()
         stream: Any = None
@@ -346,6 +379,19 @@ class Microphone:
         self._check_end()
         if self._done.is_set():
             raise sounddevice.CallbackStop
+        self._report_speech_end()
+
+    def _report_speech_end(self) -> None:
+        """Push-to-talk: tell `on_speech_end` about an end of speech not reported yet."""
+        ends = self._endpointer.ends_heard
+        if self._automatic or self.on_speech_end is None or ends == self._ends_reported:
+            return
+        self._ends_reported = ends
+        noticed_at = time.perf_counter()
+        try:
+            self.on_speech_end(SpeechEnd(self._recording_so_far("speech_end"), noticed_at))
+        except Exception:  # hearing the end early only saves time; the recording goes on
+            LOG.warning("the end-of-speech callback failed", exc_info=True)
 
     def _check_end(self) -> None:
         settings = self.settings
@@ -395,18 +441,21 @@ class Microphone:
                 f"recording from {self.device_name!r} failed: {self._error}"
             ) from self._error
         assert self._resampler is not None
-        tail = self._resampler.flush()
-        samples = np.concatenate([*self._pieces, tail]) if self._pieces else tail
+        self._pieces.append(self._resampler.flush())
+        return _checked(self._recording_so_far(self._reason))
+
+    def _recording_so_far(self, ended_by: EndReason) -> Recording:
+        samples = np.concatenate(self._pieces) if self._pieces else np.zeros(0, np.float32)
         limit = int(self.settings.max_seconds * SAMPLE_RATE)
-        recording = Recording(
+        return Recording(
             samples=samples[:limit].astype(np.float32),
             device_name=self.device_name,
             device_sample_rate=self.device_sample_rate,
-            ended_by=self._reason,
+            ended_by=ended_by,
             speech_detected=self._endpointer.speech_started,
             clipped_fraction=self._clipped / max(1, self._device_samples),
+            last_speech_sample=self._endpointer.last_speech_sample,
         )
-        return _checked(recording)
 
 
 def _checked(recording: Recording) -> Recording:

@@ -1,10 +1,12 @@
 """Speaking: Piper voices, or espeak-ng (the `espeakng-loader` wheel's library and data,
 through ctypes) for a language without a Piper voice. `synthesize` yields one chunk per
-sentence, so playback can start while later sentences are still being made."""
+sentence (a long sentence in clauses), and `play` makes the next chunks while one plays, so
+the reply starts as soon as its first part is made."""
 
 from __future__ import annotations
 
 import ctypes
+import queue
 import re
 import threading
 import time
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +42,7 @@ class AudioChunk:
     """Mono float32 in [-1, 1]."""
     sample_rate: int
     text: str
-    """The sentence this chunk speaks."""
+    """The sentence (or clause of a long sentence) this chunk speaks."""
 
     @property
     def duration_s(self) -> float:
@@ -97,6 +99,74 @@ def split_sentences(text: str, language: str) -> list[str]:
     if rest:
         sentences.append(rest)
     return sentences
+
+
+@dataclass(frozen=True)
+class ClauseRules:
+    """When and where a long sentence is spoken in parts (`[clauses]` in voices.toml)."""
+
+    longer_than: int
+    """Sentences longer than this many characters are split."""
+    shortest: int
+    """No part (nor the rest after it) is shorter than this many characters."""
+    comma_before: frozenset[str]
+    """Words that start a clause after a comma ("until", "bis"); other commas (in a date, a
+    list, a title) do not end one."""
+
+
+_CLAUSE_END = re.compile(r"([,;:])\s+(\w*)")
+_QUOTED = re.compile(r"„[^“]*“|“[^”]*”|\"[^\"]*\"|«[^»]*»|»[^«]*«")
+
+
+@cache
+def _clause_rules(language: str) -> ClauseRules | None:
+    path = LOCALES_DIR / language / "voices.toml"
+    try:
+        with path.open("rb") as file:
+            rules = tomllib.load(file).get("clauses")
+    except OSError:
+        return None
+    if not rules:
+        return None
+    return ClauseRules(
+        longer_than=int(rules["longer_than"]),
+        shortest=int(rules["shortest"]),
+        comma_before=frozenset(str(word) for word in rules.get("comma_before", [])),
+    )
+
+
+def split_clauses(sentence: str, language: str) -> list[str]:
+    """A long sentence in parts that a voice can speak one after another as it would speak
+    the whole: split after a colon or semicolon, or a comma before a word that starts a
+    clause, never inside quotes, and into no part shorter than the language's `shortest`."""
+    rules = _clause_rules(language)
+    if rules is None or len(sentence) <= rules.longer_than:
+        return [sentence]
+    quoted = [match.span() for match in _QUOTED.finditer(sentence)]
+    parts: list[str] = []
+    start = 0
+    for match in _CLAUSE_END.finditer(sentence):
+        mark, next_word = match.group(1), match.group(2)
+        if mark == "," and next_word.lower() not in rules.comma_before:
+            continue
+        if any(opening < match.start() < closing for opening, closing in quoted):
+            continue
+        part = sentence[start : match.start(2)].strip()
+        rest = sentence[match.start(2) :].strip()
+        if len(part) >= rules.shortest and len(rest) >= rules.shortest:
+            parts.append(part)
+            start = match.start(2)
+    parts.append(sentence[start:].strip())
+    return parts
+
+
+def split_for_speaking(text: str, language: str) -> list[str]:
+    """What a voice speaks one chunk at a time: the sentences, long ones in clauses."""
+    return [
+        part
+        for sentence in split_sentences(text, language)
+        for part in split_clauses(sentence, language)
+    ]
 
 
 # --- espeak-ng -------------------------------------------------------------------------------
@@ -224,14 +294,15 @@ class Synthesizer:
     def synthesize(
         self, text: str, language: str, style: Style | None = None
     ) -> Iterator[AudioChunk]:
-        """One chunk per sentence, each made only when the previous one was taken."""
+        """One chunk per sentence (a long one in clauses, see `split_for_speaking`), each made
+        only when the previous one was taken."""
         return self.synthesize_with(self.voice_for(language), text, style)
 
     def synthesize_with(
         self, voice: VoiceSpec, text: str, style: Style | None = None
     ) -> Iterator[AudioChunk]:
         style = style or Style()
-        for sentence in split_sentences(text, voice.language):
+        for sentence in split_for_speaking(text, voice.language):
             if isinstance(voice, PiperVoiceSpec):
                 samples, rate = self._speak_piper(voice, sentence, style)
             else:
@@ -304,8 +375,62 @@ def write_reply(chunks: Iterable[AudioChunk], path: Path) -> float:
     return len(samples) / sample_rate
 
 
+Item = TypeVar("Item")
+
+
+class _End:
+    """Made ahead: there is nothing more."""
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """Made ahead: making the next one failed."""
+
+    error: BaseException
+
+
+def made_ahead(items: Iterable[Item], depth: int = 1) -> Iterator[Item]:
+    """`items`, taken from a thread of their own: while one is used (a chunk played), the
+    next ones are made (the next sentences synthesized), up to `depth` waiting. An error in
+    making one comes out here, where that one would have."""
+    waiting: queue.Queue[Item | _End | _Failed] = queue.Queue(maxsize=depth)
+    abandoned = threading.Event()
+
+    def hand_over(item: Item | _End | _Failed) -> bool:
+        while not abandoned.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not hand_over(item):
+                    return
+        except BaseException as error:  # handed to the consumer, which raises it
+            hand_over(_Failed(error))
+            return
+        hand_over(_End())
+
+    threading.Thread(target=make, name="made-ahead", daemon=True).start()
+    try:
+        while True:
+            item = waiting.get()
+            if isinstance(item, _End):
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        abandoned.set()
+
+
 def play(chunks: Iterable[AudioChunk], device: str | None = None) -> None:
-    """Play through sounddevice as the chunks arrive (output device chosen by name)."""
+    """Play through sounddevice as the chunks arrive (output device chosen by name); the
+    next chunks are made while one plays (`made_ahead`)."""
     import sounddevice  # type: ignore[import-untyped]
 
     from app.speech.devices import find_device
@@ -313,7 +438,7 @@ def play(chunks: Iterable[AudioChunk], device: str | None = None) -> None:
     index = find_device(device, "output") if device else None
     stream: Any = None
     try:
-        for chunk in chunks:
+        for chunk in made_ahead(chunks):
             if stream is None:
                 stream = sounddevice.OutputStream(
                     samplerate=chunk.sample_rate, channels=1, dtype="float32", device=index

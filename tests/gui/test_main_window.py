@@ -6,8 +6,9 @@ test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from app.gui.main_window import MainWindow, Services
+from app.gui.main_window import Answer, MainWindow, Services
 from app.gui.preferences import Preferences, load_preferences
 from app.nlu.model_store import ModelStoreError
 from app.pipeline import Pipeline
@@ -27,6 +28,7 @@ from app.speech.microphone import (
     MicrophoneSettings,
     NoInputDeviceError,
     Recording,
+    SpeechEnd,
 )
 from app.speech.tts import AudioChunk
 from calendar_backend import Calendar, CalendarStore, Occurrence
@@ -40,18 +42,44 @@ TOMORROW_3PM = datetime(2026, 3, 27, 15, 0, tzinfo=BERLIN)
 ANSWER_TIMEOUT_MS = 120_000
 
 
-class StandInMicrophone:
-    """Plays back the next prepared recording instead of listening."""
+@dataclass(frozen=True)
+class Paused:
+    """A recording in which the microphone hears the speaker pause at `pause_at` (a sample
+    index) while the button is still held; `spoke_again`: speech came after the pause."""
 
-    def __init__(self, samples: Samples, on_level: Callable[[Level], None]) -> None:
-        self.samples = samples
+    samples: Samples
+    pause_at: int
+    spoke_again: bool
+
+
+class StandInMicrophone:
+    """Plays back the next prepared recording instead of listening; for a `Paused` one it
+    reports the end of speech when it starts, as a real one would before the release."""
+
+    def __init__(
+        self,
+        recorded: Samples | Paused,
+        on_level: Callable[[Level], None],
+        on_speech_end: Callable[[SpeechEnd], None],
+    ) -> None:
+        self.recorded = recorded
         self.on_level = on_level
+        self.on_speech_end = on_speech_end
 
     def start(self) -> None:
         self.on_level(Level(rms_dbfs=-18.0, peak=0.4, speech=True))
+        if isinstance(self.recorded, Paused):
+            early = self.recorded.samples[: self.recorded.pause_at]
+            last_speech = self.recorded.pause_at - 12_800  # the detector's 0.8 s of silence
+            recording = Recording(early, "stand-in", 16_000, "speech_end", True, 0.0, last_speech)
+            self.on_speech_end(SpeechEnd(recording, time.perf_counter()))
 
     def stop(self) -> Recording:
-        return Recording(self.samples, "stand-in", 16_000, "stopped", True, 0.0)
+        if not isinstance(self.recorded, Paused):
+            return Recording(self.recorded, "stand-in", 16_000, "stopped", True, 0.0)
+        paused = self.recorded
+        last_speech = len(paused.samples) if paused.spoke_again else paused.pause_at - 12_800
+        return Recording(paused.samples, "stand-in", 16_000, "stopped", True, 0.0, last_speech)
 
 
 class Speaker:
@@ -84,11 +112,11 @@ class Harness:
         *,
         ui_language: str = "en",
         loader: Callable[[Preferences, Callable[[str], None]], Pipeline] | None = None,
-        microphone: Callable[[MicrophoneSettings, Callable[[Level], None]], object] | None = None,
+        microphone: Callable[..., object] | None = None,
         calendar_url: str = "",
     ) -> None:
         self.qtbot = qtbot
-        self.recordings: list[Samples] = []
+        self.recordings: list[Samples | Paused] = []
         self.speaker = Speaker()
         self.preferences = Preferences(
             calendar_path=tmp_path / "calendar.ics",
@@ -111,9 +139,12 @@ class Harness:
         self.window.show()
 
     def _microphone(
-        self, _settings: MicrophoneSettings, on_level: Callable[[Level], None]
+        self,
+        _settings: MicrophoneSettings,
+        on_level: Callable[[Level], None],
+        on_speech_end: Callable[[SpeechEnd], None],
     ) -> StandInMicrophone:
-        return StandInMicrophone(self.recordings.pop(0), on_level)
+        return StandInMicrophone(self.recordings.pop(0), on_level, on_speech_end)
 
     def start(self) -> None:
         self.window.start()
@@ -172,6 +203,62 @@ def test_a_spoken_request_creates_the_event_and_the_window_shows_it(
     assert window.undo_button.isEnabled()
     assert not window.error_banner.isVisible()
     harness.screenshot("en-created")
+
+
+def calendar_bytes(harness: Harness) -> bytes | None:
+    path = harness.preferences.calendar_path
+    return path.read_bytes() if path.exists() else None
+
+
+def say_with_a_pause(harness: Harness, paused: Paused) -> Answer:
+    """Press, speak with a pause that the microphone reports while the button is held, and
+    release once the work started at the pause is done; the calendar is unchanged until
+    then. Returns the answer."""
+    window = harness.window
+    before = calendar_bytes(harness)
+    harness.recordings.append(paused)
+    harness.qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
+    harness.qtbot.waitUntil(
+        lambda: window._early_starts.result() is not None, timeout=ANSWER_TIMEOUT_MS
+    )
+    assert window.state == "listening"
+    assert calendar_bytes(harness) == before
+    with harness.qtbot.waitSignal(window.answered, timeout=ANSWER_TIMEOUT_MS) as answered:
+        harness.qtbot.mouseClick(window.talk_button, Qt.MouseButton.LeftButton)
+    harness.settle()
+    answer: Answer = answered.args[0]
+    return answer
+
+
+def test_a_pause_before_the_release_starts_the_work_and_the_release_reuses_it(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    speech = load_audio(FIXTURES / "en_create_lunch.flac")
+    silence = np.zeros(16_000 * 2, dtype=np.float32)
+    recording = np.concatenate([speech, silence])
+    answer = say_with_a_pause(harness, Paused(recording, len(speech) + 12_800, False))
+    assert answer.reuse is not None and answer.reuse.verdict == "reused"
+    assert answer.turn is not None and answer.turn.timings_ms["asr"] == 0.0
+    assert harness.window.action_label.text() == (
+        "Create appointment: lunch with Sarah, Saturday, March 28, 12:00 PM\u20132:00 PM"
+    )
+    assert harness.titles_on(date(2026, 3, 28)) == ["lunch with Sarah"]
+    assert harness.speaker.seconds and harness.speaker.seconds[0] > 1.0
+
+
+def test_speech_after_the_pause_is_heard_with_the_whole_recording(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    speech = load_audio(FIXTURES / "en_create_lunch.flac")
+    # The pause is heard after the first second ("Put lunch…"); the rest is said after it.
+    answer = say_with_a_pause(harness, Paused(speech, 16_000, True))
+    assert answer.reuse is not None and answer.reuse.verdict == "spoke_again"
+    assert answer.turn is not None and answer.turn.timings_ms["asr"] > 0.0
+    assert harness.titles_on(date(2026, 3, 28)) == ["lunch with Sarah"]
 
 
 def test_a_delete_asks_first_and_undo_brings_it_back(
@@ -416,7 +503,7 @@ def test_a_missing_microphone_is_explained_in_the_window(
             raise AssertionError("never started")
 
     harness = Harness(
-        qtbot, tmp_path, pipeline, ui_language="de", microphone=lambda _s, _l: NoMicrophone()
+        qtbot, tmp_path, pipeline, ui_language="de", microphone=lambda _s, _l, _e: NoMicrophone()
     )
     harness.start()
     qtbot.mouseClick(harness.window.talk_button, Qt.MouseButton.LeftButton)
@@ -489,7 +576,7 @@ def silent(reason: str) -> Recording:
 def test_microphone_problems_are_explained_in_the_windows_language(
     qtbot, tmp_path: Path, error: Exception, english_start: str, german_start: str
 ) -> None:
-    def failing(_settings: MicrophoneSettings, _on_level: Callable[[Level], None]) -> object:
+    def failing(_settings: MicrophoneSettings, _on_level: object, _on_speech_end: object) -> object:
         raise error
 
     harness = Harness(qtbot, tmp_path, None, microphone=failing)

@@ -11,13 +11,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import av
 import numpy as np
 import pytest
 
+from app.early_start import only_silence_added
 from app.speech import devices, microphone
 from app.speech.asr import Recognizer
 from app.speech.audio import SAMPLE_RATE, load_audio
@@ -28,6 +30,7 @@ from app.speech.microphone import (
     Microphone,
     MicrophoneSettings,
     SileroEndpointer,
+    SpeechEnd,
 )
 from app.speech.no_speech import heard_nothing
 
@@ -285,3 +288,113 @@ def test_endpointer_finds_start_and_end_of_speech(endpointer_class):
     assert started_at is not None and ended_at is not None
     assert 0.9 < started_at < 1.0 + loud[0] / SAMPLE_RATE + 0.3
     assert 1.0 + loud[-1] / SAMPLE_RATE < ended_at < 1.0 + loud[-1] / SAMPLE_RATE + 1.5
+
+
+class FedStream:
+    """A sounddevice.InputStream stand-in that the test feeds: `deliver` hands a recording at
+    the device's rate to the microphone's callback block by block, as a device would."""
+
+    opened: ClassVar[list[FedStream]] = []
+
+    def __init__(self, *, callback, blocksize, **_: Any) -> None:
+        self.callback = callback
+        self.blocksize = blocksize
+        FedStream.opened.append(self)
+
+    def deliver(self, samples: np.ndarray) -> None:
+        import sounddevice
+
+        device_samples = np.frombuffer(at_device_rate(samples), dtype="<i2")
+        for start in range(0, len(device_samples), self.blocksize):
+            block = device_samples[start : start + self.blocksize].reshape(-1, 1)
+            try:
+                self.callback(block, len(block), None, None)
+            except sounddevice.CallbackStop:
+                return
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fed_microphone(monkeypatch) -> Callable[..., tuple[Microphone, FedStream]]:
+    """A push-to-talk microphone on a 48 kHz device whose stream the test feeds."""
+    import sounddevice
+
+    device = devices.Device(index=3, name="USB Mic", default_sample_rate=DEVICE_RATE, channels=1)
+    monkeypatch.setattr(microphone, "choose_device", lambda name, direction: device)
+    monkeypatch.setattr(sounddevice, "InputStream", FedStream)
+
+    def start(on_speech_end: Callable[[SpeechEnd], None]) -> tuple[Microphone, FedStream]:
+        mic = Microphone(MicrophoneSettings(), on_speech_end=on_speech_end)
+        mic.start()
+        return mic, FedStream.opened[-1]
+
+    return start
+
+
+def test_push_to_talk_reports_the_end_of_speech_and_records_on(
+    fed_microphone, recognizer: Recognizer
+):
+    speech = load_audio(FIXTURES / "en_list_saturday.flac")
+    ends: list[SpeechEnd] = []
+    mic, stream = fed_microphone(ends.append)
+    stream.deliver(with_silence(speech, 0.5, 1.2))
+    assert len(ends) == 1
+    assert mic.recording
+    stream.deliver(with_silence(np.zeros(0, np.float32), 0.0, 1.0))  # the button still held
+    final = mic.stop()
+    early = ends[0].recording
+    assert early.ended_by == "speech_end" and final.ended_by == "stopped"
+    assert len(final.samples) > len(early.samples) + SAMPLE_RATE * 0.9
+    assert only_silence_added(early, final) is None
+    transcript = recognizer.transcribe(early.samples, "en")
+    assert word_errors("Show me my appointments on Saturday.", transcript.text)[0] <= 1
+
+
+def test_speech_after_the_reported_end_is_noticed_at_the_release(fed_microphone):
+    first = load_audio(FIXTURES / "en_list_saturday.flac")
+    second = load_audio(FIXTURES / "en_none_weather.flac")
+    ends: list[SpeechEnd] = []
+    mic, stream = fed_microphone(ends.append)
+    stream.deliver(with_silence(first, 0.5, 1.2))
+    stream.deliver(with_silence(second, 0.0, 0.3))  # released before a second end is heard
+    final = mic.stop()
+    assert len(ends) == 1
+    early = ends[0].recording
+    assert early.last_speech_sample is not None and final.last_speech_sample is not None
+    assert final.last_speech_sample > len(early.samples)
+    assert only_silence_added(early, final) == "spoke_again"
+
+
+def test_every_pause_is_reported_and_the_last_one_stands_for_the_recording(fed_microphone):
+    first = load_audio(FIXTURES / "en_list_saturday.flac")
+    second = load_audio(FIXTURES / "en_none_weather.flac")
+    ends: list[SpeechEnd] = []
+    mic, stream = fed_microphone(ends.append)
+    stream.deliver(with_silence(first, 0.5, 1.2))
+    stream.deliver(with_silence(second, 0.0, 1.5))
+    final = mic.stop()
+    assert len(ends) == 2
+    assert only_silence_added(ends[0].recording, final) == "spoke_again"
+    assert only_silence_added(ends[1].recording, final) is None
+    assert ends[0].noticed_at <= ends[1].noticed_at
+
+
+def test_automatic_recording_reports_no_early_end(fed_microphone, monkeypatch):
+    samples = with_silence(load_audio(FIXTURES / "de_list_morgen.flac"), 0.5, 1.5)
+
+    def start(stream: FedStream) -> None:
+        threading.Thread(target=stream.deliver, args=(samples,), daemon=True).start()
+
+    monkeypatch.setattr(FedStream, "start", start)
+    ends: list[SpeechEnd] = []
+    recording = Microphone(MicrophoneSettings(), on_speech_end=ends.append).record_utterance()
+    assert recording.ended_by == "speech_end"
+    assert ends == []

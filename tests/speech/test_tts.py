@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -13,10 +14,15 @@ from app.speech.asr import Recognizer
 from app.speech.audio import resample
 from app.speech.evaluation import word_errors
 from app.speech.tts import (
+    AudioChunk,
     SpeechSynthesisError,
     Style,
     Synthesizer,
     join_chunks,
+    made_ahead,
+    play,
+    split_clauses,
+    split_for_speaking,
     split_sentences,
     write_reply,
 )
@@ -180,3 +186,126 @@ def test_first_audio_comes_before_the_whole_reply_is_made(synthesizer: Synthesiz
 def test_unknown_language_has_no_voice(synthesizer: Synthesizer):
     with pytest.raises(SpeechSynthesisError, match="fr"):
         synthesizer.voice_for("fr")
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "parts"),
+    [
+        (  # a list after a colon: its head plays while the list is made
+            "en",
+            "On Saturday, March 28 you have 2 appointments: Zahnarzt at 3:00 PM and Team at"
+            " 3:30 PM.",
+            [
+                "On Saturday, March 28 you have 2 appointments:",
+                "Zahnarzt at 3:00 PM and Team at 3:30 PM.",
+            ],
+        ),
+        (
+            "de",
+            "Ich habe 2 passende Termine gefunden: Zahnarzt am Samstag, 28. März um 15:00 und"
+            " Team am Samstag, 28. März um 15:30.",
+            [
+                "Ich habe 2 passende Termine gefunden:",
+                "Zahnarzt am Samstag, 28. März um 15:00 und Team am Samstag, 28. März um 15:30.",
+            ],
+        ),
+        (  # a comma before a clause
+            "en",
+            "I added Schwimmen every Thursday at 8:00 AM, until Tuesday, June 30, starting"
+            " Thursday, April 2.",
+            [
+                "I added Schwimmen every Thursday at 8:00 AM,",
+                "until Tuesday, June 30, starting Thursday, April 2.",
+            ],
+        ),
+        (  # commas in dates and lists stay; so does a colon in a quoted title
+            "de",
+            "Soll ich Müll von Freitag, 3. April um 07:00 auf Donnerstag, 2. April um 07:00"
+            " verschieben?",
+            [
+                "Soll ich Müll von Freitag, 3. April um 07:00 auf Donnerstag, 2. April um 07:00"
+                " verschieben?"
+            ],
+        ),
+        (
+            "en",
+            "I can add, move, delete and read out appointments, and remind you of them.",
+            ["I can add, move, delete and read out appointments, and remind you of them."],
+        ),
+        (
+            "en",
+            "I found no appointment “Meeting: budget, until then” on Saturday, March 28 at all.",
+            ["I found no appointment “Meeting: budget, until then” on Saturday, March 28 at all."],
+        ),
+        (  # no part shorter than the language's shortest
+            "en",
+            "That was the whole list of everything that I could find for you: none.",
+            ["That was the whole list of everything that I could find for you: none."],
+        ),
+    ],
+)
+def test_a_long_sentence_is_spoken_in_clauses_where_that_is_safe(language, sentence, parts):
+    assert split_clauses(sentence, language) == parts
+    assert split_for_speaking(f"{sentence} Anything else?", language) == [*parts, "Anything else?"]
+
+
+def test_made_ahead_makes_the_next_item_while_one_is_used():
+    made = [threading.Event() for _ in range(3)]
+
+    def items():
+        for number, event in enumerate(made):
+            event.set()
+            yield number
+
+    taken = made_ahead(items())
+    assert next(taken) == 0
+    # Without working ahead, the second item would only be made at the next `next`.
+    assert made[1].wait(30)
+    assert list(taken) == [1, 2]
+
+
+def test_made_ahead_hands_on_an_error_where_it_happened():
+    def items():
+        yield "first"
+        raise SpeechSynthesisError("the voice broke")
+
+    taken = made_ahead(items())
+    assert next(taken) == "first"
+    with pytest.raises(SpeechSynthesisError, match="the voice broke"):
+        next(taken)
+
+
+def test_play_synthesizes_the_next_sentence_while_one_plays(monkeypatch):
+    import sounddevice
+
+    second_made = threading.Event()
+    made_while_playing: list[bool] = []
+    written: list[int] = []
+
+    def chunks():
+        yield AudioChunk(np.full(2205, 0.1, np.float32), 22050, "One.")
+        second_made.set()
+        yield AudioChunk(np.full(2205, 0.2, np.float32), 22050, "Two.")
+
+    class Speakers:
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def start(self) -> None:
+            pass
+
+        def write(self, samples: np.ndarray) -> None:
+            if samples.any() and not written:  # the first sentence is playing
+                made_while_playing.append(second_made.wait(30))
+            written.append(len(samples))
+
+        def stop(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(sounddevice, "OutputStream", Speakers)
+    play(chunks())
+    assert made_while_playing == [True]
+    assert written == [2205, 3307, 2205, 3307]  # each sentence, then a short pause
