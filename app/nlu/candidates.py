@@ -38,7 +38,9 @@ class TokenIndex:
     def __init__(self, pieces: Sequence[bytes]) -> None:
         """`pieces[token]`: the token's text, special tokens as their names."""
         self.n_vocab = len(pieces)
-        self._plain: dict[bytes, list[int]] = {}
+        self._plain: dict[bytes, int] = {}
+        self._plain_again: dict[bytes, list[int]] = {}
+        """Tokens whose text an earlier token already has (rare)."""
         self._split: dict[bytes, list[_SplitToken]] = {}
         self._syntax_only: list[int] = []
         self._longest = max((len(piece) for piece in pieces), default=1)
@@ -46,7 +48,8 @@ class TokenIndex:
             if not piece:
                 continue  # the grammar never admits an empty text
             if _SYNTAX_SPLIT.search(piece) is None:
-                self._plain.setdefault(piece, []).append(token)
+                if self._plain.setdefault(piece, token) != token:
+                    self._plain_again.setdefault(piece, []).append(token)
                 continue
             parts = tuple(part for part in _SYNTAX_SPLIT.split(piece) if part)
             if not parts:
@@ -63,7 +66,10 @@ class TokenIndex:
         pieces = _substrings(texts, self._longest)
         chosen = set(self._syntax_only)
         for piece in pieces:
-            chosen.update(self._plain.get(piece, ()))
+            token = self._plain.get(piece)
+            if token is not None:
+                chosen.add(token)
+                chosen.update(self._plain_again.get(piece, ()))
             for split in self._split.get(piece, ()):
                 if all(part in pieces for part in split.parts):
                     chosen.add(split.token)

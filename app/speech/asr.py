@@ -55,6 +55,9 @@ class RecognizerSettings:
     """The encoder's window: the speech and `window_margin_s` after it, at least this long,
     at most Whisper's 30 s. 30: always the whole window, as Whisper was trained."""
     window_margin_s: float = 1.0
+    sure_log_prob: float = -0.5
+    """Below this mean log probability per token (or with no text at all) a short window's
+    transcript is heard again with the whole 30 s window."""
 
 
 class ModelFilesMissingError(RuntimeError):
@@ -157,15 +160,29 @@ class Recognizer:
                 "", chosen or "de", probability, round(duration_s, 3), 0.0, _ms_since(started)
             )
         self._model.window_frames = self._window_frames(len(speech))
-        if language in LANGUAGES:
-            chosen, probability = str(language), 1.0
-        else:
-            chosen, probability = self.detect_language(speech)
-        text = self._decode(speech, chosen)
+        chosen, probability, text, confident = self._recognize(speech, language)
+        if not confident and self._model.window_frames < self._full_window_frames:
+            # Unsure on the short window: hear it again as Whisper was trained, 30 s.
+            self._model.window_frames = None
+            chosen, probability, text, _ = self._recognize(speech, language)
         self._model.forget_encoding()
         return Transcript(
             text, chosen, round(probability, 4), round(duration_s, 3), speech_s, _ms_since(started)
         )
+
+    @property
+    def _full_window_frames(self) -> int:
+        return int(self._model.feature_extractor.nb_max_frames)
+
+    def _recognize(self, speech: Samples, language: str | None) -> tuple[str, float, str, bool]:
+        """Language (detected unless given), its probability, the text, and whether the
+        decoder was sure of it (`RecognizerSettings.sure_log_prob`)."""
+        if language in LANGUAGES:
+            chosen, probability = str(language), 1.0
+        else:
+            chosen, probability = self.detect_language(speech)
+        text, log_prob = self._decode(speech, chosen)
+        return chosen, probability, text, bool(text) and log_prob >= self.settings.sure_log_prob
 
     def _window_frames(self, speech_samples: int) -> int:
         extractor = self._model.feature_extractor
@@ -198,7 +215,8 @@ class Recognizer:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
 
-    def _decode(self, speech: Samples, language: str) -> str:
+    def _decode(self, speech: Samples, language: str) -> tuple[str, float]:
+        """The text and the decoder's mean log probability per token over it."""
         segments, _ = self._model.transcribe(
             speech,
             language=language,
@@ -209,7 +227,15 @@ class Recognizer:
             condition_on_previous_text=False,
             vad_filter=False,
         )
-        return " ".join(segment.text.strip() for segment in segments).strip()
+        heard = list(segments)
+        text = " ".join(segment.text.strip() for segment in heard).strip()
+        tokens = sum(len(segment.tokens) for segment in heard)
+        log_prob = (
+            sum(segment.avg_logprob * len(segment.tokens) for segment in heard) / tokens
+            if tokens
+            else float("-inf")
+        )
+        return text, log_prob
 
 
 def _ms_since(started: float) -> float:
