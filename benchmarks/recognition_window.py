@@ -90,7 +90,7 @@ def compare(recordings: list[Spoken], windows: list[float]) -> dict[str, dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--massive", type=int, default=60, help="commands per language")
-    parser.add_argument("--windows", default="30,10", help="minimum windows in seconds")
+    parser.add_argument("--windows", default="30,20", help="minimum windows in seconds")
     parser.add_argument("--out", type=Path)
     arguments = parser.parse_args()
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)

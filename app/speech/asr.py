@@ -51,7 +51,7 @@ class RecognizerSettings:
     vad: bool = True
     """Cut non-speech with Silero VAD before decoding."""
     compute_type: str = "int8"
-    min_window_s: float = 10.0
+    min_window_s: float = 20.0
     """The encoder's window: the speech and `window_margin_s` after it, at least this long,
     at most Whisper's 30 s. 30: always the whole window, as Whisper was trained."""
     window_margin_s: float = 1.0
@@ -89,8 +89,9 @@ class _ReusingEncoderWhisperModel(WhisperModel):  # type: ignore[misc]
 
     Whisper encodes 30 seconds whatever was said; the encoder's cost grows with the window.
     `window_frames` cuts the zero padding after the speech down to that many frames.
-    Cut to the speech alone, the decoder loops (English words repeated); a window of at least
-    10 s kept the word error rate (measured in README, "Measured")."""
+    Cut to the speech alone, the decoder loops (English words repeated); at 10 or 15 s it
+    heard "dentist" as "interest" in a synthesized command that 20 and 30 s hear right, so the
+    window is at least 20 s (README, "Benchmarks")."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
