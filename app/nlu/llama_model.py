@@ -176,6 +176,9 @@ def _ggml_library() -> ctypes.CDLL | None:
     return None
 
 
+CALL_HEADS = (*(text for spec in FUNCTIONS for text in (spec.token, spec.name)), END_TOKEN)
+"""Every text that can name a function in a call (either call style) or end one."""
+
 HIDDEN_STATE_TENSOR = b"result_norm"
 """llama.cpp's name for the final hidden state, after the output norm, before the head."""
 
@@ -368,8 +371,7 @@ class LlamaCallModel:
             self._head_rows = None
         else:
             assert self._token_index is not None
-            heads = [text for spec in FUNCTIONS for text in (spec.token, spec.name)]
-            tokens = self._token_index.candidates(copy_from, [*heads, END_TOKEN])
+            tokens = self._token_index.candidates(copy_from, CALL_HEADS)
             self._head_rows = self._head.rows(tokens)
         if self._tap is not None:
             self._tap.skip_head = self._head_rows is not None

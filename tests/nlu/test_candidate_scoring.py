@@ -16,13 +16,11 @@ import pytest
 
 from app.nlu.call_format import grammar, prompt
 from app.nlu.candidates import TokenIndex
-from app.nlu.functions import END_TOKEN, FUNCTIONS
-from app.nlu.llama_model import LlamaCallModel, _GrammarSampler
+from app.nlu.llama_model import CALL_HEADS, LlamaCallModel, _GrammarSampler
 from app.nlu.model_store import DEFAULT_MODELS_DIR, MANIFEST_FILE, ensure_model
 from app.nlu.output_head import QuantizedOutputHead, quantize_q8_0
 
 MASSIVE = Path(__file__).resolve().parents[3] / "shared" / "data" / "massive"
-HEADS = [text for spec in FUNCTIONS for text in (spec.token, spec.name)] + [END_TOKEN]
 UTTERANCES = [
     "Trag mir für nächsten Freitag um halb drei den Zahnarzt ein, eine Stunde",
     "Verschieb das Teammeeting auf 14 Uhr",
@@ -96,7 +94,7 @@ def models() -> Iterator[tuple[LlamaCallModel, LlamaCallModel]]:
 def test_every_token_the_grammar_admits_is_a_candidate(models, utterance) -> None:
     candidates_model, whole = models
     assert candidates_model._token_index is not None
-    chosen = set(candidates_model._token_index.candidates(utterance, HEADS).tolist())
+    chosen = set(candidates_model._token_index.candidates(utterance, CALL_HEADS).tolist())
     completion = whole.complete(prompt(utterance), copy_from=utterance)
     llm = whole._llm
     sampler = _GrammarSampler(llm, grammar(utterance), whole._candidates)
