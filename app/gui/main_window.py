@@ -253,6 +253,9 @@ class MainWindow(QMainWindow):
         self._last_language = self.text.language
         self._last_view: CalendarView | None = None
         self.load_stage = ""
+        self._calendar_openings = 0
+        """Openings submitted and not yet finished: until the first one ends, a request would
+        find no calendar, so the window is not ready yet."""
         self._logged_state = ""
         self._level_relay = _LevelRelay()
         self._level_relay.level.connect(self._show_level)
@@ -495,7 +498,17 @@ class MainWindow(QMainWindow):
             dialog = Dialog(open_store(location, zone=zone, clock=clock), language=language)
             return dialog, read_view(dialog, self._today())
 
-        self.assistant_lane.submit(work, self._calendar_opened, self._calendar_unusable)
+        def opened(result: tuple[Dialog, CalendarView]) -> None:
+            self._calendar_openings -= 1
+            self._calendar_opened(result)
+
+        def unusable(error: BaseException) -> None:
+            self._calendar_openings -= 1
+            self._calendar_unusable(error)
+
+        self._calendar_openings += 1
+        self.assistant_lane.submit(work, opened, unusable)
+        self._update_idle_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop listening and let a calendar edit in progress finish; results that arrive
@@ -539,12 +552,14 @@ class MainWindow(QMainWindow):
     def _set_state(self, state: str) -> None:
         self.state = state
         text = self.text
+        stage = "calendar" if self.pipeline is not None else self.load_stage
         lines = {
             "loading": {
                 "understanding": text("Loading the language model…"),
                 "recognition": text("Loading speech recognition…"),
                 "voices": text("Loading the voices…"),
-            }.get(self.load_stage, text("Loading models…")),
+                "calendar": text("Opening the calendar…"),
+            }.get(stage, text("Loading models…")),
             "ready": text("Ready: press the button or Space and speak"),
             "listening": text("Listening… press again when you are done"),
             "transcribing": text("Transcribing…"),
@@ -554,9 +569,7 @@ class MainWindow(QMainWindow):
             "unavailable": text("Not ready: see the message above"),
         }
         self.state_label.setText(lines[state])
-        described = (
-            f"{state} ({self.load_stage})" if state == "loading" and self.load_stage else state
-        )
+        described = f"{state} ({stage})" if state == "loading" and stage else state
         if described != self._logged_state:
             _log.info("state: %s", described)
             self._logged_state = described
@@ -586,8 +599,20 @@ class MainWindow(QMainWindow):
     def _idle_state(self) -> str:
         if self.pipeline is None:
             return "loading" if self.models_lane.busy else "unavailable"
+        if self._opening_first_calendar():
+            return "loading"
         pending = self._last_view.pending if self._last_view is not None else None
         return "waiting" if pending else "ready"
+
+    def _opening_first_calendar(self) -> bool:
+        return self.dialog is None and self._calendar_openings > 0
+
+    def _update_idle_state(self) -> None:
+        """After the calendar or models changed: an idle window's state may have changed with
+        them; a window that is listening or working stays as it is."""
+        opening_calendar = self.state == "loading" and self.pipeline is not None
+        idle = self.state in ("ready", "waiting") or opening_calendar
+        self._set_state(self._idle_state() if idle else self.state)
 
     # --- errors ----------------------------------------------------------------------------
 
@@ -1030,8 +1055,7 @@ class MainWindow(QMainWindow):
     def _calendar_opened(self, opened: tuple[Dialog, CalendarView]) -> None:
         self.dialog, view = opened
         self._show_calendar(view)
-        if self.state in ("ready", "waiting"):
-            self._set_state(self._idle_state())
+        self._update_idle_state()
 
     @_unless_closing
     def _show_calendar(self, view: CalendarView) -> None:
@@ -1087,7 +1111,7 @@ class MainWindow(QMainWindow):
         _clear(self.choice_layout)
         self.choice_box.hide()
         self._calendar_failed(error)
-        self._set_state(self.state)
+        self._update_idle_state()
 
     def _unwatch(self) -> None:
         watched = self._watcher.files() + self._watcher.directories()

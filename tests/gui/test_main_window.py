@@ -492,6 +492,46 @@ def test_the_window_is_usable_while_the_models_load(qtbot, tmp_path: Path) -> No
     assert not window.talk_button.isEnabled()
 
 
+def test_the_window_is_ready_only_once_the_calendar_is_open(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    """Models that load before the calendar opens (a slow disk or server) must not offer a
+    request that would find no calendar."""
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language="de")
+    window = harness.window
+    opening_may_go_on = threading.Event()
+    window.assistant_lane.submit(lambda _report: opening_may_go_on.wait(30), _drop, _drop)
+    window.start()
+    qtbot.waitUntil(lambda: window.pipeline is not None, timeout=ANSWER_TIMEOUT_MS)
+    assert window.state == "loading"
+    assert window.state_label.text() == "Öffne den Kalender …"
+    assert not window.talk_button.isEnabled()
+    assert not window.request_field.isEnabled()
+    opening_may_go_on.set()
+    qtbot.waitUntil(lambda: window.state == "ready", timeout=10_000)
+    assert window.request_field.isEnabled()
+    type_request(harness, "Trag mir morgen um drei den Friseur ein, eine Stunde.")
+    assert harness.titles_on(date(2026, 3, 27)) == ["Friseur"]
+    assert not window.error_banner.isVisible()
+
+
+def test_a_calendar_that_cannot_be_opened_leaves_the_window_ready_with_the_reason(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    window = harness.window
+    harness.preferences.calendar_path.write_bytes(b"this is not a calendar\n")
+    window.start()
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=ANSWER_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.state == "ready", timeout=ANSWER_TIMEOUT_MS)
+    assert "Settings" in window.error_banner.text()
+    assert harness.agenda_titles() == []
+
+
+def _drop(_result: object) -> None:
+    pass
+
+
 def test_a_missing_microphone_is_explained_in_the_window(
     qtbot, tmp_path: Path, pipeline: Pipeline
 ) -> None:
