@@ -19,13 +19,13 @@ from training.data.vocabulary import LANGUAGES, Template, templates, vocabulary
 
 HELDOUT_SHARE = 0.15
 GROUP_SHARES = {
-    "create_event": 0.25,
-    "create_event_recurring": 0.09,
-    "create_event_reminder": 0.08,
+    "create_event": 0.30,
+    "create_event_recurring": 0.08,
+    "create_event_reminder": 0.06,
     "delete_event": 0.16,
     "list_events": 0.18,
     "list_events_find": 0.07,
-    "move_event": 0.17,
+    "move_event": 0.15,
 }
 """Share of the calendar template records per template group (vocabulary.TEMPLATE_GROUPS)."""
 DROP_CHANCE = {
