@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from collections.abc import Iterator
 from ctypes import byref
 from pathlib import Path
@@ -13,9 +14,11 @@ from pathlib import Path
 import llama_cpp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.nlu.call_format import grammar, prompt
-from app.nlu.candidates import TokenIndex
+from app.nlu.candidates import TokenIndex, _copyable_texts, _substrings
 from app.nlu.llama_model import CALL_HEADS, LlamaCallModel, _GrammarSampler
 from app.nlu.model_store import DEFAULT_MODELS_DIR, MANIFEST_FILE, ensure_model
 from app.nlu.output_head import QuantizedOutputHead, quantize_q8_0
@@ -63,6 +66,30 @@ def test_candidates_are_the_tokens_made_of_pieces_of_the_utterance() -> None:
     # Bytes of a character the utterance holds: a byte token can spell it.
     assert 15 in index.candidates("Zahnärzte", []).tolist()
     assert list(index.candidates("Mittwoch", [])) == sorted(index.candidates("Mittwoch", []))
+
+
+_PIECE_BYTES = st.sampled_from([b"a", b"b", b" ", b'"', b"(", b")", b",", b"\0", b"\xc3"])
+
+
+@given(
+    pieces=st.lists(st.lists(_PIECE_BYTES, max_size=20).map(b"".join), min_size=1, max_size=60),
+    utterance=st.text(alphabet='ab (),"ä', max_size=30),
+)
+@settings(max_examples=300, deadline=None)
+def test_candidates_are_exactly_the_tokens_whose_parts_are_pieces_of_the_texts(
+    pieces: list[bytes], utterance: str
+) -> None:
+    """Against the definition, read off the whole vocabulary: texts with syntax characters
+    or NUL bytes, texts of syntax alone, and texts more than one token has."""
+    heads = ["(a"]
+    texts = [*_copyable_texts(utterance), b"(a"]
+    found = _substrings(texts, max(map(len, pieces)))
+    expected = [
+        token
+        for token, piece in enumerate(pieces)
+        if piece and all(part in found for part in re.split(rb'["(),]', piece) if part)
+    ]
+    assert TokenIndex(pieces).candidates(utterance, heads).tolist() == expected
 
 
 def test_q8_0_rounds_like_llama_cpp() -> None:
