@@ -476,6 +476,8 @@ class LlamaCallModel:
     def close(self) -> None:
         if self._threads is not None:
             self._threads.close()
+        if self._head is not None:
+            self._head.close()
         if self._grammar is not self._any_words:
             self._grammar.close()
         self._any_words.close()

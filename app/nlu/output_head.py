@@ -13,6 +13,7 @@ order in which the block products are summed.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from app.nlu.model_store import EMBEDDING_TENSOR, tensor_location
 
 BLOCK = 32
 _Q4_0_BLOCK_BYTES = 2 + BLOCK // 2
+ROWS_KEPT = 30_000
+"""Rows kept after reading (about 11 MB at 640 wide); more, and they are read again."""
 
 
 class OutputHeadError(RuntimeError):
@@ -42,8 +45,8 @@ class HeadRows:
 
 
 class QuantizedOutputHead:
-    """The Q4_0 embedding of a GGUF model, memory-mapped; `rows()` unpacks some of its rows,
-    `scores()` multiplies them with a hidden state."""
+    """The Q4_0 embedding of a GGUF model; `rows()` reads and unpacks some of its rows,
+    `scores()` multiplies them with a hidden state. `close()` closes the model file."""
 
     def __init__(self, model_path: Path) -> None:
         location = tensor_location(model_path, EMBEDDING_TENSOR)
@@ -57,16 +60,18 @@ class QuantizedOutputHead:
         self.width = int(width)
         self.n_vocab = int(n_vocab)
         self._blocks = self.width // BLOCK
-        self._raw = np.memmap(
-            model_path,
-            dtype=np.uint8,
-            mode="r",
-            offset=location.offset,
-            shape=(self.n_vocab, self._blocks, _Q4_0_BLOCK_BYTES),
-        )
+        self._row_bytes = self._blocks * _Q4_0_BLOCK_BYTES
+        self._offset = location.offset
+        self._file = model_path.open("rb", buffering=0)
+        self._read: dict[int, bytes] = {}
+        """Rows read so far (the call syntax and common words come back in every call)."""
 
     def rows(self, tokens: npt.NDArray[np.intc]) -> HeadRows:
-        raw = np.asarray(self._raw[tokens])  # (rows, blocks, 18)
+        if len(self._read) > ROWS_KEPT:
+            self._read.clear()
+        raw = np.frombuffer(
+            b"".join(self._row(int(token)) for token in tokens), dtype=np.uint8
+        ).reshape(len(tokens), self._blocks, _Q4_0_BLOCK_BYTES)
         scales = raw[:, :, :2].copy().view(np.float16)[:, :, 0].astype(np.float32)
         packed = raw[:, :, 2:]
         # Q4_0 keeps elements 0-15 of a block in the low nibbles, 16-31 in the high ones.
@@ -76,6 +81,23 @@ class QuantizedOutputHead:
             quants=np.ascontiguousarray(values.transpose(1, 0, 2)),
             scales=np.ascontiguousarray(scales.T),
         )
+
+    def _row(self, token: int) -> bytes:
+        """One row, read rather than memory-mapped: llama.cpp maps the same file, and pages
+        mapped here a second time would count twice in the process's resident memory (the
+        page cache holds large blocks of the file, so a call's few hundred scattered rows
+        would map about 90 MB)."""
+        row = self._read.get(token)
+        if row is None:
+            offset = self._offset + token * self._row_bytes
+            row = os.pread(self._file.fileno(), self._row_bytes, offset)
+            if len(row) != self._row_bytes:
+                raise OutputHeadError(f"row {token} of {EMBEDDING_TENSOR} is cut short")
+            self._read[token] = row
+        return row
+
+    def close(self) -> None:
+        self._file.close()
 
     def scores(self, hidden: npt.NDArray[np.float32], rows: HeadRows) -> npt.NDArray[np.float32]:
         """The logits of `rows.tokens` for one final hidden state (after the output norm)."""

@@ -17,10 +17,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.nlu import output_head
 from app.nlu.call_format import grammar, prompt
 from app.nlu.candidates import TokenIndex, _copyable_texts, _substrings
 from app.nlu.llama_model import CALL_HEADS, LlamaCallModel, _GrammarSampler
-from app.nlu.model_store import DEFAULT_MODELS_DIR, MANIFEST_FILE, ensure_model
+from app.nlu.model_store import (
+    DEFAULT_MODELS_DIR,
+    EMBEDDING_TENSOR,
+    MANIFEST_FILE,
+    ensure_model,
+    tensor_location,
+)
 from app.nlu.output_head import QuantizedOutputHead, quantize_q8_0
 
 MASSIVE = Path(__file__).resolve().parents[3] / "shared" / "data" / "massive"
@@ -156,7 +163,34 @@ def test_scores_are_llama_cpps_logits(models) -> None:
     assert rows is not None
     logits = whole._logits_row(-1)[rows.tokens]
     scores = head.scores(tap.hidden[0], rows)
+    head.close()
     np.testing.assert_allclose(scores, logits, rtol=0, atol=1e-3)
+
+
+@pytestmark_model
+def test_head_rows_are_the_model_files_rows_also_once_kept_rows_are_dropped(
+    models, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, whole = models
+    monkeypatch.setattr(output_head, "ROWS_KEPT", 4)
+    head = QuantizedOutputHead(whole.model_path)
+    width = head.width // 32 * 18
+    location = tensor_location(whole.model_path, EMBEDDING_TENSOR)
+    try:
+        for tokens in ([0, 1, 2, 3, 4, 5], [5, 131_072, head.n_vocab - 1], [2, 3]):
+            rows = head.rows(np.array(tokens, dtype=np.intc))
+            with whole.model_path.open("rb") as file:
+                for index, token in enumerate(tokens):
+                    file.seek(location.offset + token * width)
+                    blocks = np.frombuffer(file.read(width), dtype=np.uint8).reshape(-1, 18)
+                    scales = blocks[:, :2].copy().view(np.float16)[:, 0].astype(np.float32)
+                    low, high = blocks[:, 2:] & 0x0F, blocks[:, 2:] >> 4
+                    values = np.concatenate([low, high], axis=1).astype(np.float32) - 8
+                    np.testing.assert_array_equal(rows.scales[:, index], scales)
+                    np.testing.assert_array_equal(rows.quants[:, index, :], values)
+        assert len(head._read) <= 4 + 3
+    finally:
+        head.close()
 
 
 def _evaluation_sample() -> list[str]:
