@@ -254,8 +254,8 @@ class MainWindow(QMainWindow):
         self._last_view: CalendarView | None = None
         self.load_stage = ""
         self._calendar_openings = 0
-        """Openings submitted and not yet finished: until the first one ends, a request would
-        find no calendar, so the window is not ready yet."""
+        """Openings submitted and not yet finished. While one runs and no calendar is open, a
+        request would find none, so the window is not ready yet."""
         self._logged_state = ""
         self._level_relay = _LevelRelay()
         self._level_relay.level.connect(self._show_level)
@@ -599,12 +599,12 @@ class MainWindow(QMainWindow):
     def _idle_state(self) -> str:
         if self.pipeline is None:
             return "loading" if self.models_lane.busy else "unavailable"
-        if self._opening_first_calendar():
+        if self._waiting_for_a_calendar():
             return "loading"
         pending = self._last_view.pending if self._last_view is not None else None
         return "waiting" if pending else "ready"
 
-    def _opening_first_calendar(self) -> bool:
+    def _waiting_for_a_calendar(self) -> bool:
         return self.dialog is None and self._calendar_openings > 0
 
     def _update_idle_state(self) -> None:
