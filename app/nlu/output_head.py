@@ -86,7 +86,7 @@ class QuantizedOutputHead:
         """One row, read rather than memory-mapped: llama.cpp maps the same file, and pages
         mapped here a second time would count twice in the process's resident memory (the
         page cache holds large blocks of the file, so a call's few hundred scattered rows
-        would map about 90 MB)."""
+        would map about 80 MB)."""
         row = self._read.get(token)
         if row is None:
             offset = self._offset + token * self._row_bytes
