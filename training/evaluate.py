@@ -39,6 +39,7 @@ from app.nlu.llama_model import (
     LlamaCallModel,
 )
 from app.nlu.model_store import ensure_model
+from app.nlu.understand import resolve_said_call
 from app.resolve import ResolvedCall, clean_title, resolve_call
 from training.run import DEFAULT_CONFIG, load_config
 
@@ -155,6 +156,11 @@ def _resolved(call: RawCall, record: dict[str, Any]) -> ResolvedCall:
     return resolve_call(call, record["language"], _now(record))
 
 
+def _predicted_resolved(call: RawCall, record: dict[str, Any]) -> ResolvedCall:
+    """As the app resolves the model's call: checked against the utterance first."""
+    return resolve_said_call(call, record["text"], record["language"], _now(record))
+
+
 def _same_resolution(left: ResolvedCall, right: ResolvedCall) -> bool:
     return (left.function, left.arguments, left.missing) == (
         right.function,
@@ -232,7 +238,9 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
                 for name, phrase in gold.phrases.items()
             )
         gold_resolved = _resolved(gold, record)
-        predicted_resolved = _resolved(predicted, record) if predicted is not None else None
+        predicted_resolved = (
+            _predicted_resolved(predicted, record) if predicted is not None else None
+        )
         resolved_exact += predicted_resolved is not None and _same_resolution(
             predicted_resolved, gold_resolved
         )

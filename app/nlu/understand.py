@@ -11,11 +11,13 @@ from app.limits import MAX_UTTERANCE_CHARS
 from app.nlu.call_format import (
     MalformedCallError,
     PromptTooLongError,
+    RawCall,
     clean_utterance,
     parse_call,
     prompt,
 )
 from app.nlu.language import detect_language
+from app.nlu.typed_slots import check_call
 from app.resolve import ResolvedCall, resolve_call
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ class Understander:
             raw_call = None
             understood = False
         call = (
-            resolve_call(raw_call, chosen, now)
+            resolve_said_call(raw_call, text, chosen, now)
             if raw_call is not None
             else ResolvedCall("none", chosen, {})
         )
@@ -97,6 +99,12 @@ class Understander:
             prompt_ms=completion.prompt_ms,
             generate_ms=completion.generate_ms,
         )
+
+
+def resolve_said_call(raw_call: RawCall, text: str, language: str, now: datetime) -> ResolvedCall:
+    """The model's call resolved, once its phrases are checked against what `text` says
+    (`app.nlu.typed_slots`)."""
+    return resolve_call(check_call(raw_call, text, language, now).call, language, now)
 
 
 def check_utterance(text: str) -> None:

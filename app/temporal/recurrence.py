@@ -43,7 +43,8 @@ _TIMES_PER = re.compile(
     r"(?:_daily|_weekly|_monthly|_yearly|_of_month|_day|_week|_month|_year)(?!\S)"
 )
 _FOR_LENGTH = re.compile(
-    r"(?<!\S)(?:_for (\d+) (_day|_week|_month|_year)|(\d+) (_day|_week|_month|_year) _long)(?!\S)"
+    r"(?<!\S)(?:_for (?:_next )?(\d+) (_day|_week|_month|_year)"
+    r"|(\d+) (_day|_week|_month|_year) _long)(?!\S)"
 )
 _END_OF_MONTH = re.compile(r"^_end _m(\d{1,2})(?: (\d{4}))?$")
 _END_OF = re.compile(r"^_end (?:(_this|_next) )?(_week|_month|_year)$")
@@ -236,7 +237,10 @@ def resolve_recurrence_phrase(phrase: str, language: str, first: date) -> str | 
 
 
 def first_occurrence_of(rule: str, today: date) -> date | None:
-    """The first day on or after `today` that the rule (said without a start day) falls on."""
+    """The first day on or after `today` that the rule (said without a start day) falls on. An
+    interval counts from that day: "every other Thursday" said on a Friday starts on the next
+    Thursday, not on the one after it (which counting weeks from today's would give)."""
     start = datetime.combine(today, time())
-    found = rrulestr(rule, dtstart=start).after(start, inc=True)
+    every_matching_day = rrulestr(rule, dtstart=start).replace(interval=1, count=None)
+    found = every_matching_day.after(start, inc=True)
     return found.date() if found is not None else None

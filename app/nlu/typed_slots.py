@@ -1,0 +1,359 @@
+"""Stage: raw call → raw call whose phrases read as their slots' types, with nothing the person
+said about length or a series' end left out. Runs between the model and `app.resolve`.
+
+The model copies phrases; our own temporal readers decide what a phrase is. So:
+
+- **Typed slots.** A phrase in a typed slot that its reader rejects moves to the first empty
+  slot whose reader accepts it ("sechsstündigen" copied as the recurrence becomes the
+  duration). A phrase no reader accepts stays where it is; the resolver lists it as missing and
+  the dialog asks.
+- **Lengths said.** Every length the utterance says ("einen sechsstündigen Termin", "a 45
+  minute call", "für drei Stunden") that no typed phrase holds fills an empty duration slot, so
+  a said length never becomes the default 60 minutes. Not a length of the event, and so left
+  alone: a lead time ("eine Stunde vorher"), a start from now ("in zwei Stunden"), a shift
+  ("eine Stunde später"), an interval ("alle zwei Wochen") and a series' end (below). A length
+  said inside the copied title leaves the title ("a four-hour training session" → "training
+  session") when something more than a generic word stays.
+- **A series' end.** With a recurrence, an end the utterance says ("zehn Wochen lang", "for the
+  next five weeks", "zehnmal", "bis zum 30. Juni", "until the end of May") joins the
+  recurrence phrase when the recurrence copied has none; a duration slot that holds that end
+  ("zehn Wochen lang" as a length: 100,800 minutes) is emptied.
+
+Each change is listed with its reason in `CheckedCall.changes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Literal
+
+from app.locales import load_locale_file
+from app.nlu.call_format import LEADING_PUNCTUATION, RawCall, clean_utterance
+from app.nlu.functions import FUNCTIONS_BY_NAME, ParameterKind
+from app.resolve import clean_title, is_generic_title
+from app.resolve.reminding import reminder_minutes
+from app.temporal import (
+    resolve_date,
+    resolve_duration,
+    resolve_recurrence,
+    resolve_time,
+    resolve_time_offset,
+)
+from app.temporal.change_words import change_tokens
+
+ChangeReason = Literal["wrong_type", "length_said", "series_end_said", "end_not_length", "title"]
+
+
+@dataclass(frozen=True)
+class SlotChange:
+    parameter: str
+    before: str | None
+    after: str | None
+    reason: ChangeReason
+
+
+@dataclass(frozen=True)
+class CheckedCall:
+    call: RawCall
+    changes: tuple[SlotChange, ...]
+
+
+_TRAILING = ",.?!;:)]}'\u2019"
+_MAX_LENGTH_WORDS = 4
+_MAX_END_WORDS = 6
+_LENGTH_TOKENS = frozenset(
+    {"_minute", "_hour", "_h", "_quarterhour", "_day", "_week", "_half", "_quarter",
+     "_threequarter", "_and", "_allday"}
+)  # fmt: skip
+_UNITS = frozenset({"_minute", "_hour", "_h", "_quarterhour", "_day", "_week", "_allday"})
+_NOT_THE_EVENTS_LENGTH_BEFORE = frozenset({"_in", "_every", "_for"})
+"""A length right after these says when ("in zwei Stunden"), how often ("alle zwei Wochen"),
+or, with "_for" and a recurrence, a series' end; `_for` alone is handled in `_lengths_said`."""
+_NOT_THE_EVENTS_LENGTH_AFTER = frozenset({"_ahead", "_later", "_earlier"})
+_END_TOKENS = frozenset({"_times", "_to", "_for", "_long"})
+_TYPED_ORDER: tuple[ParameterKind, ...] = ("duration", "time", "date", "recurrence", "reminder")
+"""Where a phrase of the wrong type may go: the first empty slot of these whose reader takes it."""
+
+
+def _word_key(word: str) -> str:
+    return word.lstrip(LEADING_PUNCTUATION).rstrip(_TRAILING).casefold()
+
+
+@dataclass(frozen=True)
+class _Utterance:
+    words: tuple[str, ...]
+    keys: tuple[str, ...]
+    language: str
+    today: date
+
+    @classmethod
+    def of(cls, text: str, language: str, today: date) -> _Utterance:
+        words = tuple(word for word in clean_utterance(text).split(" ") if word)
+        return cls(words, tuple(_word_key(word) for word in words), language, today)
+
+    def span_of(self, phrase: str) -> range | None:
+        """Where the copied phrase stands in the utterance (its first place)."""
+        wanted = [_word_key(word) for word in phrase.split()]
+        if not wanted:
+            return None
+        for start in range(len(self.keys) - len(wanted) + 1):
+            if list(self.keys[start : start + len(wanted)]) == wanted:
+                return range(start, start + len(wanted))
+        return None
+
+    def text(self, span: range) -> str:
+        return " ".join(self.words[span.start : span.stop]).strip(_TRAILING)
+
+    def tokens(self, span: range) -> tuple[str, ...]:
+        return change_tokens(self.text(span), self.language) if span else ()
+
+
+def _maximal(spans: Sequence[range]) -> list[range]:
+    """The spans not inside a longer one, in order."""
+    kept = [
+        span
+        for span in spans
+        if not any(
+            other != span and other.start <= span.start and span.stop <= other.stop
+            for other in spans
+        )
+    ]
+    return sorted(set(kept), key=lambda span: span.start)
+
+
+def _inside(span: range, others: Sequence[range]) -> bool:
+    return any(other.start <= span.start and span.stop <= other.stop for other in others)
+
+
+def _overlaps(span: range, other: range) -> bool:
+    return span.start < other.stop and other.start < span.stop
+
+
+def _lengths_said(utterance: _Utterance, has_recurrence: bool) -> list[range]:
+    """Spans that say how long the event lasts (see the module's docstring)."""
+    spans = []
+    count = len(utterance.words)
+    for start in range(count):
+        for stop in range(start + 1, min(start + _MAX_LENGTH_WORDS, count) + 1):
+            span = range(start, stop)
+            tokens = utterance.tokens(span)
+            edge_tokens = (
+                utterance.tokens(range(start, start + 1)),
+                utterance.tokens(range(stop - 1, stop)),
+            )
+            if (
+                not tokens
+                or not all(
+                    token in _LENGTH_TOKENS or token.replace(",", "").isdigit() for token in tokens
+                )
+                or not _UNITS.intersection(tokens)
+                or not all(edge_tokens)
+                or resolve_duration(utterance.text(span), utterance.language) is None
+            ):
+                continue
+            before = utterance.tokens(range(start - 1, start)) if start else ()
+            after = utterance.tokens(range(stop, stop + 1)) if stop < count else ()
+            if before and before[-1] in _NOT_THE_EVENTS_LENGTH_BEFORE - {"_for"}:
+                continue
+            if before and before[-1] == "_for" and has_recurrence and tokens[-1] != "_allday":
+                continue  # "jeden Montag für sechs Wochen": the series' end
+            if after and after[0] in _NOT_THE_EVENTS_LENGTH_AFTER:
+                continue
+            if after and after[0] == "_long" and has_recurrence:
+                continue  # "zehn Wochen lang" with a recurrence: the series' end
+            spans.append(span)
+    return _maximal(spans)
+
+
+def _series_ends_said(utterance: _Utterance) -> list[range]:
+    """Spans that end a series ("zehnmal", "six weeks long", "bis zum 30. Juni")."""
+    every_day = load_locale_file(utterance.language, "language")["every_day"]
+    spans = []
+    count = len(utterance.words)
+    for start in range(count):
+        for stop in range(start + 1, min(start + _MAX_END_WORDS, count) + 1):
+            span = range(start, stop)
+            tokens = utterance.tokens(span)
+            first, last = (
+                utterance.tokens(range(start, start + 1)),
+                utterance.tokens(range(stop - 1, stop)),
+            )
+            if not _END_TOKENS.intersection(tokens) or "~" in tokens or not first or not last:
+                continue
+            said = f"{every_day} {utterance.text(span)}"
+            rule = resolve_recurrence(said, utterance.language, utterance.today)
+            if rule is not None and ("COUNT=" in rule or "UNTIL=" in rule):
+                spans.append(span)
+    return _maximal(spans)
+
+
+def _has_end(rule: str | None) -> bool:
+    return rule is not None and ("COUNT=" in rule or "UNTIL=" in rule)
+
+
+Reader = Callable[[str, dict[str, str | None]], bool]
+SetPhrase = Callable[[str, str | None, ChangeReason], None]
+
+
+def _readers(language: str, now: datetime) -> dict[ParameterKind, Reader]:
+    def reads_time(phrase: str, _: dict[str, str | None]) -> bool:
+        return (
+            resolve_time(phrase, language) is not None
+            or resolve_time_offset(phrase, language) is not None
+        )
+
+    def reads_duration(phrase: str, phrases: dict[str, str | None]) -> bool:
+        start = resolve_time(phrases["time"], language) if phrases.get("time") else None
+        return resolve_duration(phrase, language, start or time(12)) is not None
+
+    return {
+        "date": lambda phrase, _: resolve_date(phrase, language, now) is not None,
+        "time": reads_time,
+        "duration": reads_duration,
+        "recurrence": lambda phrase, _: (
+            resolve_recurrence(phrase, language, now.date()) is not None
+        ),
+        "reminder": lambda phrase, _: reminder_minutes(phrase, language) is not None,
+    }
+
+
+def check_call(raw: RawCall, utterance_text: str, language: str, now: datetime) -> CheckedCall:
+    """The call with typed phrases and every said length and series end in place."""
+    if raw.function != "create_event":
+        return CheckedCall(raw, ())
+    spec = FUNCTIONS_BY_NAME[raw.function]
+    kinds = {parameter.name: parameter.kind for parameter in spec.parameters}
+    phrases: dict[str, str | None] = dict(raw.phrases)
+    changes: list[SlotChange] = []
+
+    def set_phrase(name: str, value: str | None, reason: ChangeReason) -> None:
+        changes.append(SlotChange(name, phrases.get(name), value, reason))
+        phrases[name] = value
+
+    utterance = _Utterance.of(utterance_text, language, now.date())
+    ends = _series_ends_said(utterance)
+    rule = _add_series_end(utterance, phrases, ends, set_phrase)
+    _move_wrong_types(phrases, kinds, _readers(language, now), set_phrase)
+    if rule is None:  # a recurrence that was in the wrong slot may read now
+        rule = _add_series_end(utterance, phrases, ends, set_phrase)
+    _add_length(utterance, phrases, kinds, ends if rule is not None else [], set_phrase)
+    if not changes:
+        return CheckedCall(raw, ())
+    return CheckedCall(replace(raw, phrases=phrases), tuple(changes))
+
+
+def _move_wrong_types(
+    phrases: dict[str, str | None],
+    kinds: dict[str, ParameterKind],
+    readers: dict[ParameterKind, Reader],
+    set_phrase: SetPhrase,
+) -> None:
+    for name, kind in kinds.items():
+        phrase = phrases.get(name)
+        if not phrase or kind not in readers or readers[kind](phrase, phrases):
+            continue
+        target = next(
+            (
+                other
+                for other_kind in _TYPED_ORDER
+                for other in kinds
+                if kinds[other] == other_kind
+                and not phrases.get(other)
+                and readers[other_kind](phrase, phrases)
+            ),
+            None,
+        )
+        if target is not None:
+            set_phrase(name, None, "wrong_type")
+            set_phrase(target, phrase, "wrong_type")
+
+
+def _typed_spans(
+    utterance: _Utterance, phrases: dict[str, str | None], kinds: dict[str, ParameterKind]
+) -> list[range]:
+    spans = []
+    for name, kind in kinds.items():
+        phrase = phrases.get(name)
+        if kind != "text" and phrase and (span := utterance.span_of(phrase)) is not None:
+            spans.append(span)
+    return spans
+
+
+def _add_series_end(
+    utterance: _Utterance,
+    phrases: dict[str, str | None],
+    ends: list[range],
+    set_phrase: SetPhrase,
+) -> str | None:
+    """The recurrence's rule once the end said is in it; None when the call has no readable
+    recurrence (then nothing changes)."""
+    recurrence = phrases.get("recurrence")
+    rule = (
+        resolve_recurrence(recurrence, utterance.language, utterance.today) if recurrence else None
+    )
+    if recurrence is None or rule is None:
+        return None
+    recurrence_span = utterance.span_of(recurrence)
+    for end in ends:
+        duration = phrases.get("duration")
+        duration_span = utterance.span_of(duration) if duration else None
+        if duration_span is not None and _overlaps(duration_span, end):
+            set_phrase("duration", None, "end_not_length")
+        if _has_end(rule) or (recurrence_span is not None and _overlaps(end, recurrence_span)):
+            continue
+        joined = f"{recurrence} {utterance.text(end)}"
+        joined_rule = resolve_recurrence(joined, utterance.language, utterance.today)
+        if joined_rule is not None and _has_end(joined_rule):
+            set_phrase("recurrence", joined, "series_end_said")
+            recurrence, rule = joined, joined_rule
+    return rule
+
+
+def _add_length(
+    utterance: _Utterance,
+    phrases: dict[str, str | None],
+    kinds: dict[str, ParameterKind],
+    series_ends: list[range],
+    set_phrase: SetPhrase,
+) -> None:
+    if phrases.get("duration"):
+        return
+    placed = _typed_spans(utterance, phrases, kinds) + series_ends
+    lengths = _lengths_said(utterance, has_recurrence=bool(series_ends))
+    said = [span for span in lengths if not _inside(span, placed)]
+    if not said:
+        return
+    length = said[0]
+    set_phrase("duration", utterance.text(length), "length_said")
+    title = phrases.get("title")
+    if title:
+        _take_length_out_of_title(utterance, title, length, set_phrase)
+
+
+def _take_length_out_of_title(
+    utterance: _Utterance,
+    title: str,
+    length: range,
+    set_phrase: SetPhrase,
+) -> None:
+    """ "four-hour training session" → "training session"; "vierstündiges Seminar" →
+    "Seminar"; a title that would be left generic ("zweistündigen Termin") stays."""
+    title_span = utterance.span_of(title)
+    if title_span is None or not _overlaps(length, title_span):
+        return
+    determiners = set(load_locale_file(utterance.language, "language")["title_determiners"])
+    leading = utterance.keys[title_span.start : length.start]
+    if all(word in determiners for word in leading):  # "a four-hour session"
+        title_span = range(min(length.start, title_span.stop), title_span.stop)
+    if length.start <= title_span.start:
+        kept = range(max(length.stop, title_span.start), title_span.stop)
+    elif length.stop >= title_span.stop:
+        kept = range(title_span.start, min(length.start, title_span.stop))
+    else:
+        return  # in the middle of the title: leave it
+    shorter = utterance.text(kept) if kept else ""
+    cleaned = clean_title(shorter) if shorter else None
+    if cleaned and not is_generic_title(cleaned, utterance.language):
+        set_phrase("title", shorter, "title")
