@@ -24,16 +24,18 @@ Each change is listed with its reason in `CheckedCall.changes`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Literal
 
 from app.locales import load_locale_file
-from app.nlu.call_format import LEADING_PUNCTUATION, RawCall, clean_utterance
+from app.nlu.call_format import RawCall
 from app.nlu.functions import FUNCTIONS_BY_NAME, ParameterKind
+from app.nlu.said_titles import said_title
+from app.nlu.utterance_words import Utterance, inside, maximal, overlaps
 from app.resolve import clean_title, is_generic_title
-from app.resolve.reminding import reminder_minutes
+from app.resolve.reminding import AT_THE_START, reminder_minutes
 from app.temporal import (
     resolve_date,
     resolve_duration,
@@ -41,9 +43,10 @@ from app.temporal import (
     resolve_time,
     resolve_time_offset,
 )
-from app.temporal.change_words import change_tokens
 
-ChangeReason = Literal["wrong_type", "length_said", "series_end_said", "end_not_length", "title"]
+ChangeReason = Literal[
+    "wrong_type", "length_said", "series_end_said", "end_not_length", "end_not_date", "title"
+]
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,6 @@ class CheckedCall:
     changes: tuple[SlotChange, ...]
 
 
-_TRAILING = ",.?!;:)]}'\u2019"
 _MAX_LENGTH_WORDS = 4
 _MAX_END_WORDS = 6
 _LENGTH_TOKENS = frozenset(
@@ -77,61 +79,7 @@ _TYPED_ORDER: tuple[ParameterKind, ...] = ("duration", "time", "date", "recurren
 """Where a phrase of the wrong type may go: the first empty slot of these whose reader takes it."""
 
 
-def _word_key(word: str) -> str:
-    return word.lstrip(LEADING_PUNCTUATION).rstrip(_TRAILING).casefold()
-
-
-@dataclass(frozen=True)
-class _Utterance:
-    words: tuple[str, ...]
-    keys: tuple[str, ...]
-    language: str
-    today: date
-
-    @classmethod
-    def of(cls, text: str, language: str, today: date) -> _Utterance:
-        words = tuple(word for word in clean_utterance(text).split(" ") if word)
-        return cls(words, tuple(_word_key(word) for word in words), language, today)
-
-    def span_of(self, phrase: str) -> range | None:
-        """Where the copied phrase stands in the utterance (its first place)."""
-        wanted = [_word_key(word) for word in phrase.split()]
-        if not wanted:
-            return None
-        for start in range(len(self.keys) - len(wanted) + 1):
-            if list(self.keys[start : start + len(wanted)]) == wanted:
-                return range(start, start + len(wanted))
-        return None
-
-    def text(self, span: range) -> str:
-        return " ".join(self.words[span.start : span.stop]).strip(_TRAILING)
-
-    def tokens(self, span: range) -> tuple[str, ...]:
-        return change_tokens(self.text(span), self.language) if span else ()
-
-
-def _maximal(spans: Sequence[range]) -> list[range]:
-    """The spans not inside a longer one, in order."""
-    kept = [
-        span
-        for span in spans
-        if not any(
-            other != span and other.start <= span.start and span.stop <= other.stop
-            for other in spans
-        )
-    ]
-    return sorted(set(kept), key=lambda span: span.start)
-
-
-def _inside(span: range, others: Sequence[range]) -> bool:
-    return any(other.start <= span.start and span.stop <= other.stop for other in others)
-
-
-def _overlaps(span: range, other: range) -> bool:
-    return span.start < other.stop and other.start < span.stop
-
-
-def _lengths_said(utterance: _Utterance, has_recurrence: bool) -> list[range]:
+def _lengths_said(utterance: Utterance, has_recurrence: bool) -> list[range]:
     """Spans that say how long the event lasts (see the module's docstring)."""
     spans = []
     count = len(utterance.words)
@@ -164,10 +112,10 @@ def _lengths_said(utterance: _Utterance, has_recurrence: bool) -> list[range]:
             if after and after[0] == "_long" and has_recurrence:
                 continue  # "zehn Wochen lang" with a recurrence: the series' end
             spans.append(span)
-    return _maximal(spans)
+    return maximal(spans)
 
 
-def _series_ends_said(utterance: _Utterance) -> list[range]:
+def _series_ends_said(utterance: Utterance) -> list[range]:
     """Spans that end a series ("zehnmal", "six weeks long", "bis zum 30. Juni")."""
     every_day = load_locale_file(utterance.language, "language")["every_day"]
     spans = []
@@ -186,7 +134,7 @@ def _series_ends_said(utterance: _Utterance) -> list[range]:
             rule = resolve_recurrence(said, utterance.language, utterance.today)
             if rule is not None and ("COUNT=" in rule or "UNTIL=" in rule):
                 spans.append(span)
-    return _maximal(spans)
+    return maximal(spans)
 
 
 def _has_end(rule: str | None) -> bool:
@@ -205,7 +153,8 @@ def _readers(language: str, now: datetime) -> dict[ParameterKind, Reader]:
         )
 
     def reads_duration(phrase: str, phrases: dict[str, str | None]) -> bool:
-        start = resolve_time(phrases["time"], language) if phrases.get("time") else None
+        said_time = phrases.get("time")
+        start = resolve_time(said_time, language) if said_time else None
         return resolve_duration(phrase, language, start or time(12)) is not None
 
     return {
@@ -220,9 +169,8 @@ def _readers(language: str, now: datetime) -> dict[ParameterKind, Reader]:
 
 
 def check_call(raw: RawCall, utterance_text: str, language: str, now: datetime) -> CheckedCall:
-    """The call with typed phrases and every said length and series end in place."""
-    if raw.function != "create_event":
-        return CheckedCall(raw, ())
+    """The call with typed phrases, every said length and series end in place, and the title
+    as said (`app.nlu.said_titles`)."""
     spec = FUNCTIONS_BY_NAME[raw.function]
     kinds = {parameter.name: parameter.kind for parameter in spec.parameters}
     phrases: dict[str, str | None] = dict(raw.phrases)
@@ -232,13 +180,23 @@ def check_call(raw: RawCall, utterance_text: str, language: str, now: datetime) 
         changes.append(SlotChange(name, phrases.get(name), value, reason))
         phrases[name] = value
 
-    utterance = _Utterance.of(utterance_text, language, now.date())
-    ends = _series_ends_said(utterance)
-    rule = _add_series_end(utterance, phrases, ends, set_phrase)
-    _move_wrong_types(phrases, kinds, _readers(language, now), set_phrase)
-    if rule is None:  # a recurrence that was in the wrong slot may read now
+    utterance = Utterance.of(utterance_text, language, now.date())
+    if raw.function == "create_event":
+        ends = _series_ends_said(utterance)
         rule = _add_series_end(utterance, phrases, ends, set_phrase)
-    _add_length(utterance, phrases, kinds, ends if rule is not None else [], set_phrase)
+        _move_wrong_types(phrases, kinds, _readers(language, now), set_phrase)
+        if rule is None:  # a recurrence that was in the wrong slot may read now
+            rule = _add_series_end(utterance, phrases, ends, set_phrase)
+        _add_length(utterance, phrases, kinds, ends if rule is not None else [], set_phrase)
+    title = phrases.get("title")
+    if title:
+        reminder = phrases.get("reminder")
+        task_first = None
+        if reminder is not None and reminder_minutes(reminder, language) == AT_THE_START:
+            task_first = utterance.span_of(reminder)  # "remind me to …": the task follows
+        whole = said_title(utterance, title, _typed_spans(utterance, phrases, kinds), task_first)
+        if whole is not None:
+            set_phrase("title", whole, "title")
     if not changes:
         return CheckedCall(raw, ())
     return CheckedCall(replace(raw, phrases=phrases), tuple(changes))
@@ -271,7 +229,7 @@ def _move_wrong_types(
 
 
 def _typed_spans(
-    utterance: _Utterance, phrases: dict[str, str | None], kinds: dict[str, ParameterKind]
+    utterance: Utterance, phrases: dict[str, str | None], kinds: dict[str, ParameterKind]
 ) -> list[range]:
     spans = []
     for name, kind in kinds.items():
@@ -282,7 +240,7 @@ def _typed_spans(
 
 
 def _add_series_end(
-    utterance: _Utterance,
+    utterance: Utterance,
     phrases: dict[str, str | None],
     ends: list[range],
     set_phrase: SetPhrase,
@@ -297,11 +255,16 @@ def _add_series_end(
         return None
     recurrence_span = utterance.span_of(recurrence)
     for end in ends:
-        duration = phrases.get("duration")
-        duration_span = utterance.span_of(duration) if duration else None
-        if duration_span is not None and _overlaps(duration_span, end):
-            set_phrase("duration", None, "end_not_length")
-        if _has_end(rule) or (recurrence_span is not None and _overlaps(end, recurrence_span)):
+        not_the_end: tuple[tuple[str, ChangeReason], ...] = (
+            ("duration", "end_not_length"),
+            ("date", "end_not_date"),
+        )
+        for name, reason in not_the_end:
+            phrase = phrases.get(name)
+            span = utterance.span_of(phrase) if phrase else None
+            if span is not None and overlaps(span, end):
+                set_phrase(name, None, reason)
+        if _has_end(rule) or (recurrence_span is not None and overlaps(end, recurrence_span)):
             continue
         joined = f"{recurrence} {utterance.text(end)}"
         joined_rule = resolve_recurrence(joined, utterance.language, utterance.today)
@@ -312,7 +275,7 @@ def _add_series_end(
 
 
 def _add_length(
-    utterance: _Utterance,
+    utterance: Utterance,
     phrases: dict[str, str | None],
     kinds: dict[str, ParameterKind],
     series_ends: list[range],
@@ -322,7 +285,7 @@ def _add_length(
         return
     placed = _typed_spans(utterance, phrases, kinds) + series_ends
     lengths = _lengths_said(utterance, has_recurrence=bool(series_ends))
-    said = [span for span in lengths if not _inside(span, placed)]
+    said = [span for span in lengths if not inside(span, placed)]
     if not said:
         return
     length = said[0]
@@ -333,7 +296,7 @@ def _add_length(
 
 
 def _take_length_out_of_title(
-    utterance: _Utterance,
+    utterance: Utterance,
     title: str,
     length: range,
     set_phrase: SetPhrase,
@@ -341,7 +304,7 @@ def _take_length_out_of_title(
     """ "four-hour training session" → "training session"; "vierstündiges Seminar" →
     "Seminar"; a title that would be left generic ("zweistündigen Termin") stays."""
     title_span = utterance.span_of(title)
-    if title_span is None or not _overlaps(length, title_span):
+    if title_span is None or not overlaps(length, title_span):
         return
     determiners = set(load_locale_file(utterance.language, "language")["title_determiners"])
     leading = utterance.keys[title_span.start : length.start]

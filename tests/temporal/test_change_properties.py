@@ -69,7 +69,17 @@ def test_every_rule_parses_and_starts_on_or_after_first(said: tuple[str, str], f
     assert found is None or found >= start
     if "UNTIL" not in rule:
         assert found is not None
-        assert first_occurrence(rule, first) == found.date()
+        # The series starts on the first day on or after `first` that the rule falls on, its
+        # interval counted from there: never later than counting from `first`'s own period,
+        # and a series started that day has it as its first occurrence.
+        first_day = first_occurrence(rule, first)
+        assert first_day is not None and first <= first_day <= found.date()
+        from_first_day = datetime.combine(first_day, time())
+        assert rrulestr(rule, dtstart=from_first_day).after(from_first_day, inc=True) == (
+            from_first_day
+        )
+        if "INTERVAL" not in rule:
+            assert first_day == found.date()
 
 
 @settings(max_examples=200, deadline=None)
