@@ -8,8 +8,9 @@ The model copies one run of words as the title. Two kinds of title are often cut
   (`person_links` in `locales/<lang>/language.toml`) up to the next day, time, or word of
   `title_stops`, with only a copied day or time or such words between title and link.
 - **A reminder's task.** "Can you remind me to pay the rent …": when the call is a reminder
-  request, the title follows the request's word, and it is part of a run of words that no
-  day, time or stop word interrupts ("pay the rent"), the title is that run.
+  request and the title follows the request's word, the words before the title up to the
+  request, a day, a time or a stop word belong to it ("pay the rent" for "rent"); an article
+  that starts them does not.
 """
 
 from __future__ import annotations
@@ -38,21 +39,24 @@ def said_title(
     typed_words = {index for typed_span in typed for index in typed_span}
     blocked = typed_words | {i for i, key in enumerate(utterance.keys) if key in stops}
     if remind_word is not None and remind_word.stop <= span.start:
-        span = _task_around(utterance, span, blocked)
+        task = _task_around(utterance, span, blocked)
+        determiners = set(vocabulary["title_determiners"])
+        start = task.start
+        while start < span.start and utterance.keys[start] in determiners:
+            start += 1  # "an den Skatabend": the article is no part of the task
+        span = range(start, task.stop)
     people = _people_after(utterance, span, typed_words, blocked, set(vocabulary["person_links"]))
     words = utterance.text(span) + (f" {utterance.text(people)}" if people else "")
     return words if words != title else None
 
 
 def _task_around(utterance: Utterance, span: range, blocked: set[int]) -> range:
-    start, stop = span.start, span.stop
+    """The title with the words before it up to the request ("pay the rent" for "rent");
+    not the words after it, which are often thanks or other requests ("… danke dir")."""
+    start = span.start
     while start > 0 and start - 1 not in blocked and not utterance.ends_a_clause(start - 1):
         start -= 1
-    while stop < len(utterance.words) and stop not in blocked:
-        if utterance.ends_a_clause(stop - 1):
-            break
-        stop += 1
-    return range(start, stop) if stop - start <= _MAX_TASK_WORDS else span
+    return range(start, span.stop) if span.stop - start <= _MAX_TASK_WORDS else span
 
 
 def _people_after(

@@ -33,7 +33,7 @@ from app.locales import load_locale_file
 from app.nlu.call_format import RawCall
 from app.nlu.functions import FUNCTIONS_BY_NAME, ParameterKind
 from app.nlu.said_titles import said_title
-from app.nlu.utterance_words import Utterance, inside, maximal, overlaps
+from app.nlu.utterance_words import Utterance, maximal, overlaps
 from app.resolve import clean_title, is_generic_title
 from app.resolve.reminding import AT_THE_START, reminder_minutes
 from app.temporal import (
@@ -63,56 +63,83 @@ class CheckedCall:
     changes: tuple[SlotChange, ...]
 
 
-_MAX_LENGTH_WORDS = 4
+_MAX_LENGTH_WORDS = 6
 _MAX_END_WORDS = 6
 _LENGTH_TOKENS = frozenset(
     {"_minute", "_hour", "_h", "_quarterhour", "_day", "_week", "_half", "_quarter",
      "_threequarter", "_and", "_allday"}
 )  # fmt: skip
 _UNITS = frozenset({"_minute", "_hour", "_h", "_quarterhour", "_day", "_week", "_allday"})
-_NOT_THE_EVENTS_LENGTH_BEFORE = frozenset({"_in", "_every", "_for"})
-"""A length right after these says when ("in zwei Stunden"), how often ("alle zwei Wochen"),
-or, with "_for" and a recurrence, a series' end; `_for` alone is handled in `_lengths_said`."""
+_NOT_THE_EVENTS_LENGTH_BEFORE = frozenset({"_in", "_every"})
+"""A length right after these says when ("in zwei Stunden") or how often ("alle zwei Wochen")."""
+_LENGTH_ENDS = frozenset(
+    {("_minute",), ("_hour",), ("_h",), ("_quarterhour",), ("_day",), ("_week",), ("_half",),
+     ("_quarter",), ("_allday",)}
+)  # fmt: skip
 _NOT_THE_EVENTS_LENGTH_AFTER = frozenset({"_ahead", "_later", "_earlier"})
 _END_TOKENS = frozenset({"_times", "_to", "_for", "_long"})
 _TYPED_ORDER: tuple[ParameterKind, ...] = ("duration", "time", "date", "recurrence", "reminder")
 """Where a phrase of the wrong type may go: the first empty slot of these whose reader takes it."""
 
 
-def _lengths_said(utterance: Utterance, has_recurrence: bool) -> list[range]:
-    """Spans that say how long the event lasts (see the module's docstring)."""
+def _lengths_said(utterance: Utterance, has_recurrence: bool, start: time | None) -> list[range]:
+    """Spans that say how long the event lasts (see the module's docstring); with the event's
+    `start`, also an end clock time ("bis 15 Uhr", "until 5 pm")."""
     spans = []
     count = len(utterance.words)
-    for start in range(count):
-        for stop in range(start + 1, min(start + _MAX_LENGTH_WORDS, count) + 1):
-            span = range(start, stop)
-            tokens = utterance.tokens(span)
-            edge_tokens = (
-                utterance.tokens(range(start, start + 1)),
-                utterance.tokens(range(stop - 1, stop)),
-            )
-            if (
-                not tokens
-                or not all(
-                    token in _LENGTH_TOKENS or token.replace(",", "").isdigit() for token in tokens
-                )
-                or not _UNITS.intersection(tokens)
-                or not all(edge_tokens)
-                or resolve_duration(utterance.text(span), utterance.language) is None
-            ):
-                continue
-            before = utterance.tokens(range(start - 1, start)) if start else ()
-            after = utterance.tokens(range(stop, stop + 1)) if stop < count else ()
-            if before and before[-1] in _NOT_THE_EVENTS_LENGTH_BEFORE - {"_for"}:
-                continue
-            if before and before[-1] == "_for" and has_recurrence and tokens[-1] != "_allday":
-                continue  # "jeden Montag für sechs Wochen": the series' end
-            if after and after[0] in _NOT_THE_EVENTS_LENGTH_AFTER:
-                continue
-            if after and after[0] == "_long" and has_recurrence:
-                continue  # "zehn Wochen lang" with a recurrence: the series' end
-            spans.append(span)
+    for first in range(count):
+        for stop in range(first + 1, min(first + _MAX_LENGTH_WORDS, count) + 1):
+            span = range(first, stop)
+            if stop - 1 > first and utterance.ends_a_clause(stop - 2):
+                break  # "at six, 90 minutes": a length does not run across a comma
+            if _says_a_length(utterance, span) or _says_an_end_clock(utterance, span, start):
+                joined_before = first > 0 and not utterance.ends_a_clause(first - 1)
+                before = utterance.tokens(range(first - 1, first)) if joined_before else ()
+                joined_after = stop < count and not utterance.ends_a_clause(stop - 1)
+                after = utterance.tokens(range(stop, stop + 1)) if joined_after else ()
+                if _not_the_events_length(utterance.tokens(span), before, after, has_recurrence):
+                    continue
+                spans.append(span)
     return maximal(spans)
+
+
+def _says_a_length(utterance: Utterance, span: range) -> bool:
+    tokens = utterance.tokens(span)
+    last_word = utterance.words[span.stop - 1]
+    last_tokens = utterance.tokens(range(span.stop - 1, span.stop))
+    return (
+        bool(tokens)
+        and all(token in _LENGTH_TOKENS or token.replace(",", "").isdigit() for token in tokens)
+        and bool(_UNITS.intersection(tokens))
+        # a word that says nothing ("für", "a") or a number of what follows ("um 18h eine
+        # Erinnerung") is not part of the length
+        and utterance.tokens(range(span.start + 1, span.stop)) != tokens
+        and (last_tokens[-1:] in _LENGTH_ENDS or any(c.isdigit() for c in last_word))
+        and resolve_duration(utterance.text(span), utterance.language) is not None
+    )
+
+
+def _says_an_end_clock(utterance: Utterance, span: range, start: time | None) -> bool:
+    """ "bis 15 Uhr", "until 5 pm": a length from the start, when the start is known."""
+    if start is None or utterance.tokens(range(span.start, span.start + 1)) != ("_to",):
+        return False
+    last_word = utterance.tokens(range(span.stop - 1, span.stop))
+    length = resolve_duration(utterance.text(span), utterance.language, start)
+    return length is not None and bool(last_word) and "~" not in last_word
+
+
+def _not_the_events_length(
+    tokens: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...], has_recurrence: bool
+) -> bool:
+    if before and before[-1] in _NOT_THE_EVENTS_LENGTH_BEFORE:
+        return True
+    if before and before[-1] == "_at" and "_h" in tokens:
+        return True  # "um 18h": a clock time
+    if before and before[-1] == "_for" and has_recurrence:
+        return True  # "jeden Montag für sechs Wochen": the series' end
+    if after and after[0] in _NOT_THE_EVENTS_LENGTH_AFTER:
+        return True
+    return bool(after and after[0] == "_long" and has_recurrence)  # "zehn Wochen lang"
 
 
 def _series_ends_said(utterance: Utterance) -> list[range]:
@@ -124,11 +151,12 @@ def _series_ends_said(utterance: Utterance) -> list[range]:
         for stop in range(start + 1, min(start + _MAX_END_WORDS, count) + 1):
             span = range(start, stop)
             tokens = utterance.tokens(span)
-            first, last = (
-                utterance.tokens(range(start, start + 1)),
-                utterance.tokens(range(stop - 1, stop)),
-            )
-            if not _END_TOKENS.intersection(tokens) or "~" in tokens or not first or not last:
+            if (
+                not _END_TOKENS.intersection(tokens)
+                or "~" in tokens
+                or utterance.tokens(range(start + 1, stop)) == tokens
+                or utterance.tokens(range(start, stop - 1)) == tokens
+            ):
                 continue
             said = f"{every_day} {utterance.text(span)}"
             rule = resolve_recurrence(said, utterance.language, utterance.today)
@@ -284,8 +312,10 @@ def _add_length(
     if phrases.get("duration"):
         return
     placed = _typed_spans(utterance, phrases, kinds) + series_ends
-    lengths = _lengths_said(utterance, has_recurrence=bool(series_ends))
-    said = [span for span in lengths if not inside(span, placed)]
+    said_time = phrases.get("time")
+    start = resolve_time(said_time, utterance.language) if said_time else None
+    lengths = _lengths_said(utterance, bool(series_ends), start)
+    said = [span for span in lengths if not any(overlaps(span, other) for other in placed)]
     if not said:
         return
     length = said[0]
