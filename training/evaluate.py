@@ -4,8 +4,10 @@ uses (`ensure_model()`, `LlamaCallModel`, `parse_call`, `resolve_call`).
     python -m training.evaluate [--limit N] [--sets heldout,massive_dev_de] [--models-dir DIR]
                                 [--data-dir DIR]
 
-Sets: the held-out templates, MASSIVE's calendar dev rows and MASSIVE's other-intent dev rows
-(German and English; all `none`). Reported per set and language, with the out-of-domain
+Sets: the held-out templates, MASSIVE's calendar dev rows (scored by the contract's labels,
+`training/data/contract_labels.py`, with MASSIVE's own beside them), MASSIVE's other-intent dev
+rows (German and English; all `none`), the Bot Framework dev rows and the held-out said values
+(`training/data/said_values.py`: whole calls given, scored exact or not). Reported per set and language, with the out-of-domain
 rejection ("none left alone"), the other intents per MASSIVE intent, the confusion matrix over
 all sets and the issue's targets. Writes `eval_report.json` and `eval_report.md` into the models
 folder.
@@ -54,12 +56,25 @@ SETS = {
     "massive_other_dev_en": "massive_other_dev_en.jsonl",
     "massive_other_dev_de": "massive_other_dev_de.jsonl",
     "botframework_dev": "botframework_dev.jsonl",
+    "said_values_en": "said_values_en.jsonl",
+    "said_values_de": "said_values_de.jsonl",
 }
 NONE = "none"
 NEWER_SET = "heldout_new"
 """The held-out records that move, repeat, remind or ask about one appointment."""
 TARGETS = (
-    ("MASSIVE dev: right function", "massive_dev", "function_accuracy", {"de": 0.96, "en": 0.97}),
+    (
+        "MASSIVE dev: right function by contract labels",
+        "massive_dev",
+        "contract_function_accuracy",
+        {"de": 0.97, "en": 0.97},
+    ),
+    (
+        "MASSIVE dev: right function by MASSIVE's labels (raw, no goal)",
+        "massive_dev",
+        "function_accuracy",
+        {"de": None, "en": None},
+    ),
     (
         "MASSIVE dev: whole resolved call",
         "massive_dev",
@@ -70,10 +85,16 @@ TARGETS = (
         "MASSIVE other intents left alone (none)",
         "massive_other_dev",
         "function_accuracy",
-        {"de": 0.97, "en": 0.97},
+        {"de": 0.99, "en": 0.99},
     ),
     ("held-out templates: right function", "heldout", "function_accuracy", {"all": 0.98}),
     ("held-out templates: whole resolved call", "heldout", "resolved_call_exact", {"all": 0.95}),
+    (
+        "held-out said values (lengths, series' ends, reminder and move titles): whole call",
+        "said_values",
+        "resolved_call_exact",
+        {"de": 0.95, "en": 0.95},
+    ),
     (
         "held-out move, repeat, remind, find: right function",
         NEWER_SET,
@@ -84,7 +105,7 @@ TARGETS = (
         "held-out move, repeat, remind, find: whole resolved call",
         NEWER_SET,
         "resolved_call_exact",
-        {"all": 0.90},
+        {"all": 0.92},
     ),
 )
 """The issue's targets: (what, set name or prefix, metric, goal per language or "all")."""
@@ -185,6 +206,22 @@ def _matches_expected(call: ResolvedCall, expected: dict[str, Any]) -> bool:
     return True
 
 
+def _is_whole(call: ResolvedCall | None, record: dict[str, Any]) -> bool:
+    """Whether `call` is exactly the record's whole resolved call (titles compared as
+    `_matches_expected` does, without regard to case)."""
+    if call is None or call.function != record["function"] or call.missing:
+        return False
+    arguments = call.arguments_json()
+    expected = record["expected"]
+    if set(arguments) != set(expected):
+        return False
+    titles = {name: expected[name] for name in ("title",) if expected.get(name) is not None}
+    others = {name: value for name, value in expected.items() if name not in titles}
+    return all(arguments[name] == value for name, value in others.items()) and (
+        _matches_expected(call, titles)
+    )
+
+
 def _words(text: str | None) -> list[str]:
     return re.findall(r"\w+", (text or "").casefold())
 
@@ -214,6 +251,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     names = [spec.name for spec in FUNCTIONS]
     confusion = {gold: {pred: 0 for pred in [*names, INVALID]} for gold in names}
     function_right = valid = phrases_exact = resolved_exact = 0
+    contract_total = contract_right = unchecked_exact = 0
     expected_total = expected_right = gold_expected_right = 0
     argument_right: Counter[str] = Counter()
     argument_total: Counter[str] = Counter()
@@ -227,6 +265,9 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         valid += predicted is not None
         same_function = predicted is not None and predicted.function == gold.function
         function_right += same_function
+        if "contract" in record:
+            contract_total += 1
+            contract_right += outcome.predicted_function in record["contract"]
         for name, phrase in gold.phrases.items():
             key = f"{gold.function}.{name}"
             argument_total[key] += 1
@@ -241,9 +282,18 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         predicted_resolved = (
             _predicted_resolved(predicted, record) if predicted is not None else None
         )
-        resolved_exact += predicted_resolved is not None and _same_resolution(
-            predicted_resolved, gold_resolved
-        )
+        if record.get("expected_whole"):  # no gold phrases: the whole call is given
+            resolved_exact += _is_whole(predicted_resolved, record)
+            unchecked_exact += predicted is not None and _is_whole(
+                _resolved(predicted, record), record
+            )
+        else:
+            resolved_exact += predicted_resolved is not None and _same_resolution(
+                predicted_resolved, gold_resolved
+            )
+            unchecked_exact += predicted is not None and _same_resolution(
+                _resolved(predicted, record), gold_resolved
+            )
         expected = record.get("expected")
         if isinstance(expected, dict):
             expected_total += 1
@@ -266,6 +316,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     return {
         "examples": total,
         "function_accuracy": _ratio(function_right, total),
+        "contract_function_accuracy": _ratio(contract_right, contract_total),
         "none_left_alone": _ratio(
             sum(outcome.predicted_function == NONE for outcome in gold_none), len(gold_none)
         ),
@@ -276,6 +327,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "structurally_valid": _ratio(valid, total),
         "call_phrases_exact": _ratio(phrases_exact, total),
         "resolved_call_exact": _ratio(resolved_exact, total),
+        "resolved_call_exact_unchecked": _ratio(unchecked_exact, total),
         "matches_expected": _ratio(expected_right, expected_total),
         "gold_phrases_match_expected": _ratio(gold_expected_right, expected_total),
         "argument_phrase_exact": {
@@ -378,7 +430,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
                     "language": group,
                     "goal": goal,
                     "value": value,
-                    "met": value is not None and value >= goal,
+                    "met": value is not None and goal is not None and value >= goal,
                 }
             )
     return rows
@@ -446,6 +498,8 @@ def evaluate(
         report["sets"][name] = grouped_scores(outcomes)
         report["failures"][name] = failures(outcomes)
         newer = [outcome for outcome in outcomes if outcome.record.get("feature")]
+        if name.startswith("said_values"):
+            report["sets"][name] = grouped_scores(outcomes, by_feature=True)
         if name == "heldout" and newer:
             report["sets"][NEWER_SET] = grouped_scores(newer, by_feature=True)
             report["failures"][NEWER_SET] = failures(newer)
@@ -501,7 +555,8 @@ def _target_lines(report: dict[str, Any]) -> list[str]:
         return []
     lines = ["## Targets", "", "| target | lang | goal | measured | |", "|---|---|---|---|---|"]
     for row in rows:
-        mark = "met" if row["met"] else ("-" if row["value"] is None else "**not met**")
+        unmeasured = row["value"] is None or row["goal"] is None
+        mark = "met" if row["met"] else ("-" if unmeasured else "**not met**")
         lines.append(
             f"| {row['what']} | {row['language']} | {_percent(row['goal'])} | "
             f"{_percent(row['value'])} | {mark} |"

@@ -210,7 +210,12 @@ def check_call(raw: RawCall, utterance_text: str, language: str, now: datetime) 
 
     utterance = Utterance.of(utterance_text, language, now.date())
     if raw.function == "create_event":
-        ends = _series_ends_said(utterance)
+        repeats = any(
+            resolve_recurrence(phrase, language, now.date()) is not None
+            for name, phrase in phrases.items()
+            if phrase and kinds[name] != "text"
+        )
+        ends = _series_ends_said(utterance) if repeats else []
         rule = _add_series_end(utterance, phrases, ends, set_phrase)
         _move_wrong_types(phrases, kinds, _readers(language, now), set_phrase)
         if rule is None:  # a recurrence that was in the wrong slot may read now

@@ -300,3 +300,39 @@ def test_the_newer_requests_are_scored_per_kind_and_counted_once_overall() -> No
     report = {"sets": {"heldout": grouped_scores(outcomes), NEWER_SET: newer}}
     overall = overall_confusion(report)
     assert sum(sum(row.values()) for row in overall["all"].values()) == 2
+
+
+def test_massive_dev_is_scored_by_the_contract_labels_with_the_raw_figure_beside() -> None:
+    timer = record(
+        "set a timer for five minutes", "create_event", {"title": "timer"}, language="en"
+    )
+    timer["contract"] = ["none"]
+    meeting = record("when is my meeting", "create_event", {"title": "meeting"}, language="en")
+    meeting["contract"] = ["list_events"]
+    invite = record(
+        "send a calendar invite to jens for brunch",
+        "create_event",
+        {"title": "brunch"},
+        language="en",
+    )
+    invite["contract"] = ["create_event", "none"]
+    answers = {
+        timer["text"]: "<unused4>()<unused0>",
+        meeting["text"]: '<unused3>(""," meeting")<unused0>',
+        invite["text"]: "<unused4>()<unused0>",
+    }
+    outcomes, _ = outcomes_for(answers, [timer, meeting, invite])
+    metrics = score(outcomes)
+    assert metrics["contract_function_accuracy"] == 1.0
+    assert metrics["function_accuracy"] == 0.0
+    report = report_of({"massive_dev_en": [timer, meeting, invite]}, answers)
+    rows = {(row["what"], row["language"]): row for row in report["targets"]}
+    by_contract = rows["MASSIVE dev: right function by contract labels", "en"]
+    raw = rows["MASSIVE dev: right function by MASSIVE's labels (raw, no goal)", "en"]
+    assert by_contract["value"] == 1.0 and by_contract["met"]
+    assert raw["value"] == 0.0 and raw["goal"] is None and not raw["met"]
+
+
+def test_sets_without_contract_labels_have_no_contract_figure() -> None:
+    outcomes, _ = outcomes_for({DENTIST["text"]: DENTIST["completion"]}, [DENTIST])
+    assert score(outcomes)["contract_function_accuracy"] is None

@@ -30,6 +30,7 @@ from training.data.massive import (
     other_intent_records,
     read_rows,
 )
+from training.data.said_values import said_value_records
 from training.data.verify import Verifier
 from training.data.vocabulary import LANGUAGES
 
@@ -291,6 +292,8 @@ def build(
     write_jsonl(out / "heldout.jsonl", heldout)
     dev_counts: Counter[str] = Counter()
     _write_dev_sets(out, massive_path, seed, dev_counts)
+    for language in LOCALES:
+        write_jsonl(out / f"said_values_{language}.jsonl", said_value_records(language))
     write_jsonl(out / "botframework_dev.jsonl", bot.dev)
     summary = {
         "seed": seed,

@@ -23,6 +23,12 @@ Decisions (documented in training/data/README.md):
   "erinnere", "erinnerung"): a reminder at the start; MASSIVE has no lead-time slot.
 - list title (calendar_query): the title as above ("when is my next dentist appointment").
 - `expected` is null for calendar rows: MASSIVE gives surface spans, not resolved values.
+- Contract labels (`training/data/contract_labels.py`): every record carries `contract`, the
+  functions the command contract gives the row (read blind to model output, with a reason where
+  they differ from MASSIVE's), and `massive_function`, MASSIVE's own. Training relabels a row
+  whose contract labels leave MASSIVE's function out: to `none` when that is the contract's
+  first label (a timer, the news), else it leaves it out (a move filed as a query: MASSIVE's
+  slots do not give its phrases).
 - Training leaves out calendar rows that this project calls out of domain, so that they do
   not contradict the `none` templates: calendar_query rows that ask about the world and not
   the user's calendar ("is tomorrow a holiday", "ist morgen ein feiertag", "is 2018 a leap
@@ -50,6 +56,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from training.data.contract_labels import contract_labels
 from training.data.generate import call_phrases, make_record, normalized, random_now
 from training.data.verify import ZONE
 
@@ -330,6 +337,13 @@ def massive_records(
             counts[reason] += 1
             continue
         function, phrases, event_name, bulk = convert_row(row, language, counts)
+        label = contract_labels(language, row["partition"]).get(row["id"])
+        if for_training and label is not None and label.massive not in label.contract:
+            if label.contract[0] != "none":
+                counts[f"{source_id} {label.contract[0]} by the contract (left out)"] += 1
+                continue
+            counts[f"{source_id} none by the contract (relabelled)"] += 1
+            function, phrases, event_name = "none", {}, None
         counts[f"{source_id} {function}"] += 1
         record = make_record(
             record_id=f"{source_id}-{row['id']}",
@@ -344,6 +358,8 @@ def massive_records(
         )
         record["event_name"] = event_name
         record["scope"] = "bulk" if bulk else "single"
+        record["massive_function"] = INTENT_TO_FUNCTION[row["intent"]]
+        record["contract"] = list(label.contract) if label is not None else [function]
         records.append(record)
     return records
 
