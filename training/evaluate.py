@@ -7,10 +7,10 @@ uses (`ensure_model()`, `LlamaCallModel`, `parse_call`, `resolve_call`).
 Sets: the held-out templates, MASSIVE's calendar dev rows (scored by the contract's labels,
 `training/data/contract_labels.py`, with MASSIVE's own beside them), MASSIVE's other-intent dev
 rows (German and English; all `none`), the Bot Framework dev rows and the held-out said values
-(`training/data/said_values.py`: whole calls given, scored exact or not). Reported per set and language, with the out-of-domain
-rejection ("none left alone"), the other intents per MASSIVE intent, the confusion matrix over
-all sets and the issue's targets. Writes `eval_report.json` and `eval_report.md` into the models
-folder.
+(`training/data/said_values.py`: whole calls given, scored exact or not). Reported per set and
+language, with the out-of-domain rejection ("none left alone"), the other intents per MASSIVE
+intent, the confusion matrix over all sets and the issue's targets. Writes `eval_report.json`
+and `eval_report.md` into the models folder.
 """
 
 from __future__ import annotations
