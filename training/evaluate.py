@@ -206,7 +206,7 @@ def _matches_expected(call: ResolvedCall, expected: dict[str, Any]) -> bool:
     return True
 
 
-def _is_whole(call: ResolvedCall | None, record: dict[str, Any]) -> bool:
+def is_whole_call(call: ResolvedCall | None, record: dict[str, Any]) -> bool:
     """Whether `call` is exactly the record's whole resolved call (titles compared as
     `_matches_expected` does, without regard to case)."""
     if call is None or call.function != record["function"] or call.missing:
@@ -283,8 +283,8 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, Any]:
             _predicted_resolved(predicted, record) if predicted is not None else None
         )
         if record.get("expected_whole"):  # no gold phrases: the whole call is given
-            resolved_exact += _is_whole(predicted_resolved, record)
-            unchecked_exact += predicted is not None and _is_whole(
+            resolved_exact += is_whole_call(predicted_resolved, record)
+            unchecked_exact += predicted is not None and is_whole_call(
                 _resolved(predicted, record), record
             )
         else:

@@ -33,19 +33,27 @@ from app.locales import load_locale_file
 from app.nlu.call_format import RawCall
 from app.nlu.functions import FUNCTIONS_BY_NAME, ParameterKind
 from app.nlu.said_titles import said_title
-from app.nlu.utterance_words import Utterance, maximal, overlaps
+from app.nlu.utterance_words import TRAILING_PUNCTUATION, Utterance, maximal, overlaps
 from app.resolve import clean_title, is_generic_title
 from app.resolve.reminding import AT_THE_START, reminder_minutes
 from app.temporal import (
     resolve_date,
     resolve_duration,
     resolve_recurrence,
+    resolve_reminder,
     resolve_time,
     resolve_time_offset,
 )
 
 ChangeReason = Literal[
-    "wrong_type", "length_said", "series_end_said", "end_not_length", "end_not_date", "title"
+    "wrong_type",
+    "copied_twice",
+    "length_said",
+    "series_end_said",
+    "end_not_length",
+    "end_not_date",
+    "reminder_said",
+    "title",
 ]
 
 
@@ -143,8 +151,8 @@ def _not_the_events_length(
 
 
 def _series_ends_said(utterance: Utterance) -> list[range]:
-    """Spans that end a series ("zehnmal", "six weeks long", "bis zum 30. Juni")."""
-    every_day = load_locale_file(utterance.language, "language")["every_day"]
+    """Spans that end a series ("zehnmal", "six weeks long", "bis zum 30. Juni"), each as short
+    as says its end ("ten times", not "Monday at 5 pm, ten times")."""
     spans = []
     count = len(utterance.words)
     for start in range(count):
@@ -158,11 +166,24 @@ def _series_ends_said(utterance: Utterance) -> list[range]:
                 or utterance.tokens(range(start, stop - 1)) == tokens
             ):
                 continue
-            said = f"{every_day} {utterance.text(span)}"
-            rule = resolve_recurrence(said, utterance.language, utterance.today)
-            if rule is not None and ("COUNT=" in rule or "UNTIL=" in rule):
-                spans.append(span)
+            end = _end_said(utterance, span)
+            if end is None:
+                continue
+            while span.start + 1 < span.stop and (
+                _end_said(utterance, range(span.start + 1, span.stop)) == end
+            ):
+                span = range(span.start + 1, span.stop)
+            spans.append(span)
     return maximal(spans)
+
+
+def _end_said(utterance: Utterance, span: range) -> str | None:
+    """The COUNT or UNTIL part that the span gives any rule, or None."""
+    every_day = load_locale_file(utterance.language, "language")["every_day"]
+    said = f"{every_day} {utterance.text(span)}"
+    rule = resolve_recurrence(said, utterance.language, utterance.today)
+    parts = rule.split(";") if rule else []
+    return next((part for part in parts if part.startswith(("COUNT=", "UNTIL="))), None)
 
 
 def _has_end(rule: str | None) -> bool:
@@ -221,18 +242,45 @@ def check_call(raw: RawCall, utterance_text: str, language: str, now: datetime) 
         if rule is None:  # a recurrence that was in the wrong slot may read now
             rule = _add_series_end(utterance, phrases, ends, set_phrase)
         _add_length(utterance, phrases, kinds, ends if rule is not None else [], set_phrase)
-    title = phrases.get("title")
-    if title:
-        reminder = phrases.get("reminder")
-        task_first = None
+    reminder = phrases.get("reminder")
+    if raw.function == "create_event" and not reminder:
+        placed = _typed_spans(utterance, phrases, kinds)
+        reminder = _reminder_said(utterance, placed, phrases.get("title"))
+        if reminder is not None:
+            set_phrase("reminder", reminder, "reminder_said")
+    if "title" in kinds:
+        remind_word = None
         if reminder is not None and reminder_minutes(reminder, language) == AT_THE_START:
-            task_first = utterance.span_of(reminder)  # "remind me to …": the task follows
-        whole = said_title(utterance, title, _typed_spans(utterance, phrases, kinds), task_first)
+            remind_word = utterance.span_of(reminder)  # "remind me to …": the task follows
+        typed = _typed_spans(utterance, phrases, kinds)
+        whole = said_title(utterance, phrases.get("title"), typed, remind_word)
         if whole is not None:
             set_phrase("title", whole, "title")
     if not changes:
         return CheckedCall(raw, ())
     return CheckedCall(replace(raw, phrases=phrases), tuple(changes))
+
+
+def _reminder_said(utterance: Utterance, placed: list[range], title: str | None) -> str | None:
+    """A reminder the person asked for that no phrase holds: a lead time ("eine Stunde
+    vorher") outside the copied phrases, else a word that asks to be reminded ("remind",
+    "Erinnerung") outside the title."""
+    for stop in range(1, len(utterance.words) + 1):
+        if "_ahead" not in utterance.tokens(range(stop - 1, stop)):
+            continue
+        for start in range(max(0, stop - _MAX_LENGTH_WORDS - 1), stop - 1):
+            lead = range(start, stop)
+            text = utterance.text(lead)
+            if resolve_reminder(text, utterance.language) is not None and not any(
+                overlaps(lead, other) for other in placed
+            ):
+                return text
+    remind_words = set(load_locale_file(utterance.language, "language")["remind_words"])
+    title_span = utterance.span_of(title) if title else None
+    for index, key in enumerate(utterance.keys):
+        if key in remind_words and not (title_span is not None and index in title_span):
+            return utterance.words[index].strip(TRAILING_PUNCTUATION)
+    return None
 
 
 def _move_wrong_types(
@@ -259,6 +307,8 @@ def _move_wrong_types(
         if target is not None:
             set_phrase(name, None, "wrong_type")
             set_phrase(target, phrase, "wrong_type")
+        elif any(phrases.get(other) == phrase for other in kinds if other != name):
+            set_phrase(name, None, "copied_twice")  # the day copied as the reminder too
 
 
 def _typed_spans(

@@ -20,6 +20,9 @@ Policies (documented in the README too):
   and, when no length is said, the length (120 minutes).
 - A title that only names the kind of thing ("the appointment", "den Termin"; the words are in
   `locales/<lang>/language.toml`) is no title.
+- The title of an event a request names (move, delete, find) leaves the words that only point
+  at it: "the team lunch" → "Team lunch", "mein Mittagessen mit Peter" → "Mittagessen mit
+  Peter". A new event's title stays as said.
 """
 
 from __future__ import annotations
@@ -89,6 +92,8 @@ def resolve_call(raw: RawCall, language: str, now: datetime) -> ResolvedCall:
     for parameter in spec.parameters:
         phrase = phrases.get(parameter.name)
         resolved = _resolve_parameter(parameter, phrase, phrases, language, now, arguments)
+        if parameter.kind == "text" and raw.function != "create_event":
+            resolved = {name: _named_event(value, language) for name, value in resolved.items()}
         arguments.update(resolved)
         # A title that only names the kind of thing ("den Termin") is no title, not unread.
         readable = parameter.kind == "text" or any(v is not None for v in resolved.values())
@@ -211,6 +216,18 @@ def _resolve_parameter(
                 "start_date": span.start if span else None,
                 "end_date": span.end if span else None,
             }
+
+
+def _named_event(title: ArgumentValue, language: str) -> ArgumentValue:
+    """The title of an event a request names, without the words that only point at it ("the
+    team lunch" → "team lunch", "mein Mittagessen mit Peter" → "Mittagessen mit Peter")."""
+    if not isinstance(title, str):
+        return title
+    determiners = set(load_locale_file(language, "language")["title_determiners"])
+    words = title.split()
+    while len(words) > 1 and words[0].casefold() in determiners:
+        words.pop(0)
+    return clean_title(" ".join(words))
 
 
 def _a_year_after(day: date) -> date:

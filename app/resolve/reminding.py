@@ -12,6 +12,8 @@ AT_THE_START = 0
 def reminder_minutes(phrase: str, language: str) -> int | None:
     """Minutes before the start, or None when the phrase is no reminder."""
     words = phrase.casefold().strip(" .,;:!?").split()
-    if len(words) == 1 and words[0] in load_locale_file(language, "language")["remind_words"]:
-        return AT_THE_START
+    vocabulary = load_locale_file(language, "language")
+    followers = vocabulary["remind_followers"]
+    if words and words[0] in vocabulary["remind_words"] and all(w in followers for w in words[1:]):
+        return AT_THE_START  # "erinnere", "remind me"
     return resolve_reminder(phrase, language)

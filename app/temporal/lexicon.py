@@ -61,6 +61,7 @@ class Vocabulary:
     length_adjectives: dict[str, str]
     length_adjective_endings: tuple[str, ...]
     half_prefix: str
+    fraction_prefixes: dict[str, str]
     months: dict[str, int]
     weekdays: dict[str, int]
     weekday_plural_suffix: str
@@ -123,6 +124,7 @@ def vocabulary(language: str) -> Vocabulary:
         length_adjectives=dict(compounds["length_adjectives"]),
         length_adjective_endings=tuple(compounds["length_adjective_endings"]),
         half_prefix=compounds["half_prefix"],
+        fraction_prefixes=dict(compounds.get("fraction_prefixes", {})),
         months=months,
         weekdays=weekdays,
         weekday_plural_suffix=data["weekdays"]["plural_suffix"],
@@ -197,6 +199,8 @@ def _length_adjective(word: str, vocab: Vocabulary) -> str | None:
                     return f"1 {unit}"
                 if prefix == vocab.half_prefix:
                     return f"0,5 {unit}"
+                if prefix in vocab.fraction_prefixes:  # "viertelstündig", "dreiviertelstündig"
+                    return f"{vocab.fraction_prefixes[prefix]} {unit}"
                 if prefix.isdigit():
                     return f"{prefix} {unit}"
                 half = _number_and_a_half(prefix, vocab)

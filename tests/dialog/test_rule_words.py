@@ -39,7 +39,7 @@ CASES = [
     ),
     ("FREQ=MONTHLY;BYMONTHDAY=15", None, "jeden Monat am 15.", "every month on day 15"),
     ("FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5", None, "jedes Jahr am 5. Mai", "every year on May 5"),
-    ("FREQ=WEEKLY;COUNT=10;BYDAY=TU", None, "jeden Dienstag, 10-mal", "every Tuesday, 10 times"),
+    ("FREQ=WEEKLY;COUNT=10;BYDAY=TU", None, "jeden Dienstag, 10 Mal", "every Tuesday, 10 times"),
     (
         "FREQ=WEEKLY;UNTIL=20260630;BYDAY=MO",
         time(18, 30),

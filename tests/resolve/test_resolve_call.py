@@ -202,15 +202,21 @@ def test_a_title_that_only_names_the_kind_of_thing_is_no_title(language, title):
 
 
 @pytest.mark.parametrize(
-    ("language", "title", "kept"),
+    ("language", "title", "kept", "named"),
     [
-        ("en", "the dentist appointment", "The dentist appointment"),
-        ("en", "meeting", "Meeting"),
-        ("en", "Event planning", "Event planning"),
-        ("de", "Termin beim Zahnarzt", "Termin beim Zahnarzt"),
-        ("de", "das Boot", "das Boot"),
-        ("de", "Eintrag ins Klassenbuch", "Eintrag ins Klassenbuch"),
+        ("en", "the dentist appointment", "The dentist appointment", "Dentist appointment"),
+        ("en", "meeting", "Meeting", "Meeting"),
+        ("en", "Event planning", "Event planning", "Event planning"),
+        ("de", "Termin beim Zahnarzt", "Termin beim Zahnarzt", "Termin beim Zahnarzt"),
+        ("de", "das Boot", "das Boot", "Boot"),
+        ("de", "mein Mittagessen mit Peter", "mein Mittagessen mit Peter", "Mittagessen mit Peter"),
+        ("de", "Eintrag ins Klassenbuch", "Eintrag ins Klassenbuch", "Eintrag ins Klassenbuch"),
     ],
 )
-def test_a_title_that_names_something_is_kept(language, title, kept):
-    assert resolved("delete_event", language, title=title).arguments["title"] == kept
+def test_a_title_that_names_something_is_kept(language, title, kept, named):
+    """A new event's title as said; an event a request names without the pointing words."""
+    tomorrow = {"de": "morgen", "en": "tomorrow"}[language]
+    creation = resolved("create_event", language, title=title, date=tomorrow)
+    assert creation.arguments["title"] == kept
+    for function in ("delete_event", "move_event", "list_events"):
+        assert resolved(function, language, title=title).arguments["title"] == named
