@@ -121,7 +121,12 @@ def _people_after(utterance: Utterance, span: range, words: _Words) -> range | N
     links = set(words.vocabulary["person_links"])
     index = span.stop
     count = len(utterance.words)
-    while index < count and index in words.blocked and not utterance.ends_a_clause(index - 1):
+    while (
+        index < count
+        and index in words.blocked
+        and utterance.keys[index] not in links
+        and not utterance.ends_a_clause(index - 1)
+    ):
         index += 1
     if (
         index >= count
