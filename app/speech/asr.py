@@ -59,6 +59,15 @@ class RecognizerSettings:
     sure_log_prob: float = -0.5
     """Below this mean log probability per token (or with no text at all) a short window's
     transcript is heard again with the whole 30 s window."""
+    quiet_vad_threshold: float = 0.2
+    """When Silero VAD at its usual threshold (0.5) finds no speech, a second look at this
+    threshold: a quiet but clear voice ("de/cv_libreasr_04" of ../shared/data/speech) scores
+    under 0.5. What it finds is taken for speech only when the recognizer agrees
+    (`quiet_no_speech_below`, `quiet_log_prob_floor`), so silence, noise and hum stay none."""
+    quiet_no_speech_below: float = 0.5
+    """Whisper's own probability that the window holds no speech must be under this."""
+    quiet_log_prob_floor: float = -1.0
+    """The decoder's mean log probability per token must be at least this."""
 
 
 class ModelFilesMissingError(RuntimeError):
@@ -156,6 +165,19 @@ class Recognizer:
         started = time.perf_counter()
         duration_s = len(samples) / SAMPLE_RATE
         speech = self._speech_only(samples) if self.settings.vad else samples
+        if len(speech) == 0 and self.settings.vad and len(samples):
+            quiet = self._quiet_speech(samples, language)
+            if quiet is not None:
+                speech, heard = quiet
+                self._model.forget_encoding()
+                return Transcript(
+                    heard[1],
+                    heard[0],
+                    round(heard[2], 4),
+                    round(duration_s, 3),
+                    round(len(speech) / SAMPLE_RATE, 3),
+                    _ms_since(started),
+                )
         speech_s = round(len(speech) / SAMPLE_RATE, 3)
         if len(speech) == 0:
             chosen = language if language in LANGUAGES else LANGUAGES[0]
@@ -213,14 +235,52 @@ class Recognizer:
         total = sum(scores.values())
         return best, (scores[best] / total if total > 0 else 0.0)
 
-    def _speech_only(self, samples: Samples) -> Samples:
-        chunks = get_speech_timestamps(samples, _VAD_OPTIONS)
+    def _speech_only(self, samples: Samples, options: VadOptions = _VAD_OPTIONS) -> Samples:
+        chunks = get_speech_timestamps(samples, options)
         if not chunks:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
 
+    def _quiet_speech(
+        self, samples: Samples, language: str | None
+    ) -> tuple[Samples, tuple[str, str, float]] | None:
+        """A second look at a recording the usual threshold found silent: the speech the quiet
+        threshold finds and (language, text, probability), if the recognizer hears words in
+        the recording and holds them for speech; else None. The whole recording is decoded:
+        the quiet threshold finds only pieces of a quiet voice, and the pieces alone make the
+        decoder loop."""
+        settings = self.settings
+        quiet_options = VadOptions(
+            threshold=settings.quiet_vad_threshold,
+            min_silence_duration_ms=_VAD_OPTIONS.min_silence_duration_ms,
+            speech_pad_ms=_VAD_OPTIONS.speech_pad_ms,
+        )
+        speech = self._speech_only(samples, quiet_options)
+        if len(speech) == 0:
+            return None
+        self._model.window_frames = self._window_frames(len(samples))
+        if language in LANGUAGES:
+            chosen, probability = str(language), 1.0
+        else:
+            chosen, probability = self.detect_language(samples)
+        text, log_prob, no_speech = self._decode_with_no_speech(samples, chosen)
+        if (
+            not text
+            or no_speech >= settings.quiet_no_speech_below
+            or log_prob < settings.quiet_log_prob_floor
+        ):
+            return None
+        return speech, (chosen, text, probability)
+
     def _decode(self, speech: Samples, language: str) -> tuple[str, float]:
         """The text and the decoder's mean log probability per token over it."""
+        text, log_prob, _ = self._decode_with_no_speech(speech, language)
+        return text, log_prob
+
+    def _decode_with_no_speech(self, speech: Samples, language: str) -> tuple[str, float, float]:
+        """The text, the decoder's mean log probability per token over it, and Whisper's
+        probability that the window holds no speech (the highest of its segments; 1.0 for
+        none)."""
         segments, _ = self._model.transcribe(
             speech,
             language=language,
@@ -239,7 +299,8 @@ class Recognizer:
             if tokens
             else float("-inf")
         )
-        return text, log_prob
+        no_speech = max((segment.no_speech_prob for segment in heard), default=1.0)
+        return text, log_prob, no_speech
 
 
 def _ms_since(started: float) -> float:
