@@ -18,6 +18,10 @@ The model copies phrases; our own temporal readers decide what a phrase is. So:
   next five weeks", "zehnmal", "bis zum 30. Juni", "until the end of May") joins the
   recurrence phrase when the recurrence copied has none; a duration slot that holds that end
   ("zehn Wochen lang" as a length: 100,800 minutes) is emptied.
+- **A reminder asked for.** A lead time ("eine Stunde vorher") or a word that asks to be
+  reminded ("remind me", "mit Erinnerung") that no phrase holds becomes the reminder; a
+  phrase copied into the reminder slot that is another slot's phrase again is dropped.
+- **Titles as said** (`app.nlu.said_titles`): the people and the task said with a title.
 
 Each change is listed with its reason in `CheckedCall.changes`.
 """

@@ -65,9 +65,5 @@ def maximal(spans: Sequence[range]) -> list[range]:
     return sorted(set(kept), key=lambda span: span.start)
 
 
-def inside(span: range, others: Sequence[range]) -> bool:
-    return any(other.start <= span.start and span.stop <= other.stop for other in others)
-
-
 def overlaps(span: range, other: range) -> bool:
     return span.start < other.stop and other.start < span.stop

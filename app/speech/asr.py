@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -167,17 +167,9 @@ class Recognizer:
         speech = self._speech_only(samples) if self.settings.vad else samples
         if len(speech) == 0 and self.settings.vad and len(samples):
             quiet = self._quiet_speech(samples, language)
+            self._model.forget_encoding()
             if quiet is not None:
-                speech, heard = quiet
-                self._model.forget_encoding()
-                return Transcript(
-                    heard[1],
-                    heard[0],
-                    round(heard[2], 4),
-                    round(duration_s, 3),
-                    round(len(speech) / SAMPLE_RATE, 3),
-                    _ms_since(started),
-                )
+                return replace(quiet, duration_s=round(duration_s, 3), ms=_ms_since(started))
         speech_s = round(len(speech) / SAMPLE_RATE, 3)
         if len(speech) == 0:
             chosen = language if language in LANGUAGES else LANGUAGES[0]
@@ -241,14 +233,12 @@ class Recognizer:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
 
-    def _quiet_speech(
-        self, samples: Samples, language: str | None
-    ) -> tuple[Samples, tuple[str, str, float]] | None:
-        """A second look at a recording the usual threshold found silent: the speech the quiet
-        threshold finds and (language, text, probability), if the recognizer hears words in
-        the recording and holds them for speech; else None. The whole recording is decoded:
-        the quiet threshold finds only pieces of a quiet voice, and the pieces alone make the
-        decoder loop."""
+    def _quiet_speech(self, samples: Samples, language: str | None) -> Transcript | None:
+        """A second look at a recording the usual threshold found silent: what the recognizer
+        hears in it, if it holds that for speech (`speech_s`: what the quiet threshold found);
+        else None. The whole recording is decoded: the quiet threshold finds only pieces of a
+        quiet voice, and the pieces alone make the decoder loop. Duration and time are the
+        caller's."""
         settings = self.settings
         quiet_options = VadOptions(
             threshold=settings.quiet_vad_threshold,
@@ -270,7 +260,8 @@ class Recognizer:
             or log_prob < settings.quiet_log_prob_floor
         ):
             return None
-        return speech, (chosen, text, probability)
+        speech_s = round(len(speech) / SAMPLE_RATE, 3)
+        return Transcript(text, chosen, round(probability, 4), 0.0, speech_s, 0.0)
 
     def _decode(self, speech: Samples, language: str) -> tuple[str, float]:
         """The text and the decoder's mean log probability per token over it."""
