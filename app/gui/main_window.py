@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSystemTrayIcon,
     QVBoxLayout,
@@ -63,7 +64,7 @@ from app.speech.microphone import (
     Recording,
     SpeechEnd,
 )
-from app.speech.tts import AudioChunk, Synthesizer, play
+from app.speech.tts import AudioChunk, NoSpeakerError, Synthesizer, play
 from calendar_backend import CalendarError, Occurrence, local_zone
 from calendar_backend.errors import CalendarServerError
 from calendar_backend.location import is_caldav_url
@@ -79,6 +80,10 @@ SERVER_REFRESH_MS = 120_000
 REMINDER_CHECK_MS = 20_000
 """How often the window looks for reminders that came due."""
 TRAY_MESSAGE_MS = 30_000
+TALK_BUTTON_HEIGHT = 110
+SHORT_TALK_BUTTON_HEIGHT = 64
+SHORT_WINDOW_HEIGHT = 700
+
 STYLE = """
 QPushButton#talk { background: #2563eb; color: white; border: none; border-radius: 14px;
                    padding: 14px; }
@@ -292,8 +297,14 @@ class MainWindow(QMainWindow):
 
     # --- layout ----------------------------------------------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        # On a short window the big button gives the conversation room to read a question.
+        short = event.size().height() < SHORT_WINDOW_HEIGHT
+        self.talk_button.setMinimumHeight(SHORT_TALK_BUTTON_HEIGHT if short else TALK_BUTTON_HEIGHT)
+        super().resizeEvent(event)
+
     def _build(self) -> None:
-        self.setMinimumSize(900, 560)
+        self.setMinimumSize(800, 560)
         central = QWidget()
         columns = QHBoxLayout(central)
         columns.setContentsMargins(18, 18, 18, 18)
@@ -339,7 +350,7 @@ class MainWindow(QMainWindow):
 
         self.talk_button = QPushButton()
         self.talk_button.setObjectName("talk")
-        self.talk_button.setMinimumHeight(110)
+        self.talk_button.setMinimumHeight(TALK_BUTTON_HEIGHT)
         self.talk_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         talk_font = QFont(self.font())
         talk_font.setPointSizeF(talk_font.pointSizeF() * 1.6)
@@ -387,13 +398,21 @@ class MainWindow(QMainWindow):
         form.addRow(self.transcript_caption, self.transcript_label)
         form.addRow(self.action_caption, self.action_label)
         form.addRow(self.reply_caption, self.reply_label)
+        # A long question or transcript scrolls inside the conversation instead of squeezing
+        # what is below it; the choice buttons stay outside it, always whole and visible.
+        self.exchange_scroll = QScrollArea()
+        self.exchange_scroll.setObjectName("exchange-scroll")
+        self.exchange_scroll.setWidgetResizable(True)
+        self.exchange_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.exchange_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.exchange_scroll.setWidget(self.exchange)
+        conversation.addWidget(self.exchange_scroll, 1)
         self.choice_box = QFrame()
         self.choice_box.setObjectName("choices")
+        self.choice_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.choice_layout = QVBoxLayout(self.choice_box)
         self.choice_box.hide()
-        form.addRow(self.choice_box)
-        conversation.addWidget(self.exchange)
-        conversation.addStretch(1)
+        conversation.addWidget(self.choice_box)
 
         actions = QHBoxLayout()
         self.undo_button = QPushButton()
@@ -837,6 +856,7 @@ class MainWindow(QMainWindow):
         elif call is not None:
             self.action_label.setText(describe_call(call, self.text, today))
         self.reply_label.setText(outcome.message)
+        self.exchange_scroll.ensureWidgetVisible(self.reply_label)
         if answer.view is not None:
             self._show_calendar(answer.view)
         elif answer.view_error is not None:
@@ -954,13 +974,18 @@ class MainWindow(QMainWindow):
 
     @_unless_closing
     def _speaking_failed(self, error: BaseException) -> None:
-        self.show_error(
-            self.text(
+        if isinstance(error, NoSpeakerError):
+            problem = self.text(
+                "The reply could not be spoken: no loudspeaker or headphones could be used."
+                " Connect them, choose another output in Settings, or turn spoken replies off."
+            )
+        else:
+            problem = self.text(
                 "The reply could not be spoken: {reason}. Check the voice and the speakers in"
                 " Settings, or turn spoken replies off.",
                 reason=message_for(error).rstrip("."),
             )
-        )
+        self.show_error(problem)
         self._set_state(self._idle_state())
 
     # --- reminders -------------------------------------------------------------------------

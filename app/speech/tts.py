@@ -36,6 +36,11 @@ class SpeechSynthesisError(RuntimeError):
     """A voice could not be loaded or could not speak."""
 
 
+class NoSpeakerError(RuntimeError):
+    """No sound output device could be opened or written to (none connected, or it went
+    away), so a reply cannot be played."""
+
+
 @dataclass(frozen=True)
 class AudioChunk:
     samples: Samples
@@ -439,13 +444,16 @@ def play(chunks: Iterable[AudioChunk], device: str | None = None) -> None:
     stream: Any = None
     try:
         for chunk in made_ahead(chunks):
-            if stream is None:
-                stream = sounddevice.OutputStream(
-                    samplerate=chunk.sample_rate, channels=1, dtype="float32", device=index
-                )
-                stream.start()
-            stream.write(np.ascontiguousarray(chunk.samples.reshape(-1, 1)))
-            stream.write(np.zeros((int(0.15 * chunk.sample_rate), 1), dtype=np.float32))
+            try:
+                if stream is None:
+                    stream = sounddevice.OutputStream(
+                        samplerate=chunk.sample_rate, channels=1, dtype="float32", device=index
+                    )
+                    stream.start()
+                stream.write(np.ascontiguousarray(chunk.samples.reshape(-1, 1)))
+                stream.write(np.zeros((int(0.15 * chunk.sample_rate), 1), dtype=np.float32))
+            except sounddevice.PortAudioError as error:  # "Error querying device -1"
+                raise NoSpeakerError(f"no sound output device could be used ({error})") from error
     finally:
         if stream is not None:
             stream.stop()

@@ -30,7 +30,7 @@ from app.speech.microphone import (
     Recording,
     SpeechEnd,
 )
-from app.speech.tts import AudioChunk
+from app.speech.tts import AudioChunk, NoSpeakerError
 from calendar_backend import Calendar, CalendarStore, Occurrence
 from calendar_backend.opening import open_calendar
 from tests.conftest import BERLIN, REPO_ROOT
@@ -114,10 +114,11 @@ class Harness:
         loader: Callable[[Preferences, Callable[[str], None]], Pipeline] | None = None,
         microphone: Callable[..., object] | None = None,
         calendar_url: str = "",
+        speaker: Callable[[Iterable[AudioChunk]], None] | None = None,
     ) -> None:
         self.qtbot = qtbot
         self.recordings: list[Samples | Paused] = []
-        self.speaker = Speaker()
+        self.speaker = speaker or Speaker()
         self.preferences = Preferences(
             calendar_path=tmp_path / "calendar.ics",
             calendar_url=calendar_url,
@@ -694,4 +695,26 @@ def test_a_typed_answer_continues_a_spoken_question_in_german(
     assert harness.window.state == "waiting"
     type_request(harness, "Morgen um drei")
     assert harness.window.transcript_caption.text() == "Sie schrieben"
+    assert harness.titles_on(date(2026, 3, 27)) == ["Friseur"]
+
+
+def test_no_loudspeaker_is_said_in_the_windows_language(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    """What `play` raises where PortAudio has no output device ("Error querying device -1"):
+    the German window says so in German, and the request itself is done."""
+
+    def no_loudspeaker(chunks: Iterable[AudioChunk]) -> None:
+        next(iter(chunks))
+        raise NoSpeakerError("no sound output device could be used (Error querying device -1)")
+
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language="de", speaker=no_loudspeaker)
+    harness.start()
+    type_request(harness, "Trag morgen um 15 Uhr den Friseur ein")
+    window = harness.window
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=10_000)
+    assert window.error_banner.text().startswith(
+        "Die Antwort konnte nicht gesprochen werden: Es ließen sich weder Lautsprecher"
+    )
+    assert "Error" not in window.error_banner.text()
     assert harness.titles_on(date(2026, 3, 27)) == ["Friseur"]

@@ -15,6 +15,7 @@ from app.speech.audio import resample
 from app.speech.evaluation import word_errors
 from app.speech.tts import (
     AudioChunk,
+    NoSpeakerError,
     SpeechSynthesisError,
     Style,
     Synthesizer,
@@ -309,3 +310,22 @@ def test_play_synthesizes_the_next_sentence_while_one_plays(monkeypatch):
     play(chunks())
     assert made_while_playing == [True]
     assert written == [2205, 3307, 2205, 3307]  # each sentence, then a short pause
+
+
+def _has_output_device() -> bool:
+    import sounddevice  # type: ignore[import-untyped]
+
+    try:
+        sounddevice.query_devices(kind="output")
+    except (sounddevice.PortAudioError, ValueError):
+        return False
+    return True
+
+
+@pytest.mark.skipif(_has_output_device(), reason="this machine can play sound")
+def test_playing_without_an_output_device_is_a_no_speaker_error(
+    synthesizer: Synthesizer,
+) -> None:
+    """Through the real PortAudio on a machine without sound output (as CI's)."""
+    with pytest.raises(NoSpeakerError, match="no sound output device"):
+        play(synthesizer.synthesize("Hello.", "en"))

@@ -1,0 +1,68 @@
+"""The window never clips: at 800x600, 900x560, 1280x800 and 1920x1080, in German and English,
+with the longest kind of question waiting (a move with two matching events, a button for each),
+every button gets its whole size hint, no two buttons overlap, each lies inside the window, and
+the reply can be read whole (it scrolls when it is taller than its room). Screenshots of each
+size go to test-artifacts/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from app.pipeline import Pipeline
+from tests.conftest import BERLIN
+from tests.gui.test_main_window import Harness, type_request
+
+SIZES = [(800, 600), (900, 560), (1280, 800), (1920, 1080)]
+MONDAY = datetime(2026, 3, 30, tzinfo=BERLIN)
+REQUESTS = {
+    "de": ("Teammeeting", "Verschieb das Teammeeting am Montag auf Dienstag um 10"),
+    "en": ("Team meeting", "Move the team meeting on Monday to Tuesday at 10"),
+}
+
+
+def in_window(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_waiting_question_and_its_buttons_fit_at_every_size(
+    qtbot, tmp_path: Path, pipeline: Pipeline, language: str
+) -> None:
+    title, request = REQUESTS[language]
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language=language)
+    for hour in (9, 14):
+        harness.store.create(title, MONDAY.replace(hour=hour), timedelta(hours=1))
+    harness.start()
+    type_request(harness, request)
+    window = harness.window
+    assert window.state == "waiting"
+    choices = [button for button in window.choice_buttons() if button.isVisible()]
+    assert len(choices) >= 3  # one per matching event, and "no"
+    for width, height in SIZES:
+        window.resize(width, height)
+        QApplication.processEvents()
+        assert (window.width(), window.height()) == (width, height)
+        buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
+        frame = window.rect()
+        for button in buttons:
+            hint = button.sizeHint()
+            where = f"{button.objectName()} {button.text()!r} at {width}x{height}"
+            assert button.width() >= hint.width() and button.height() >= hint.height(), where
+            assert frame.contains(in_window(button, window)), where
+        for first, second in combinations(buttons, 2):
+            assert not in_window(first, window).intersects(in_window(second, window)), (
+                first.text(),
+                second.text(),
+            )
+        reply = window.reply_label
+        room = window.exchange_scroll.viewport().height()
+        scrollable = window.exchange_scroll.verticalScrollBar().maximum() > 0
+        assert reply.height() >= reply.heightForWidth(reply.width()), (width, height)
+        assert room > 0 and (window.exchange.height() <= room or scrollable), (width, height)
+        harness.screenshot(f"layout-{language}-{width}x{height}")
