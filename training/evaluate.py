@@ -43,7 +43,7 @@ from app.nlu.llama_model import (
 from app.nlu.model_store import ensure_model
 from app.nlu.understand import resolve_said_call
 from app.resolve import ResolvedCall, clean_title, resolve_call
-from training.run import DEFAULT_CONFIG, load_config
+from training.settings import DEFAULT_CONFIG, load_config
 
 LOG = logging.getLogger("training.evaluate")
 ZONE = ZoneInfo("Europe/Berlin")

@@ -26,7 +26,7 @@ from safetensors.numpy import load_file
 
 from app.nlu import model_store
 from app.nlu.functions import FUNCTIONAL_TOKENS
-from training.run import DEFAULT_CONFIG, load_config
+from training.settings import DEFAULT_CONFIG, load_config
 
 LOG = logging.getLogger("training.export")
 

@@ -30,7 +30,7 @@ from peft import PeftModel
 
 from app.nlu.call_format import prompt, render
 from app.nlu.functions import FUNCTIONS, FUNCTIONS_BY_NAME, FunctionSpec
-from training.run import DEFAULT_CONFIG, Config, TrainSettings, load_config
+from training.settings import DEFAULT_CONFIG, Config, TrainSettings, load_config
 from training.train import (
     EncodedExample,
     Example,

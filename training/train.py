@@ -29,7 +29,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from app.nlu.call_format import CallStyle, prompt, render
 from app.nlu.functions import FUNCTIONAL_TOKENS
-from training.run import DEFAULT_CONFIG, Config, LoraSettings, TrainSettings, load_config
+from training.settings import DEFAULT_CONFIG, Config, LoraSettings, TrainSettings, load_config
 
 LOG = logging.getLogger("training.train")
 IGNORED_LABEL = -100

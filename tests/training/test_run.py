@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.nlu.model_store import EMBEDDING_TYPE
 from training.data.__main__ import main as data_main
-from training.run import DEFAULT_CONFIG, data_arguments, load_config
+from training.settings import DEFAULT_CONFIG, data_arguments, load_config
 
 
 def test_data_settings_become_generator_options(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from tokenizers import Tokenizer, models, pre_tokenizers
 
 from app.nlu.call_format import prompt, render
 from app.nlu.functions import FUNCTIONAL_TOKENS
-from training.run import LoraSettings, TrainSettings
+from training.settings import LoraSettings, TrainSettings
 from training.train import Example
 
 EXAMPLES = [
