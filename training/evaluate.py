@@ -207,18 +207,17 @@ def _matches_expected(call: ResolvedCall, expected: dict[str, Any]) -> bool:
 
 
 def is_whole_call(call: ResolvedCall | None, record: dict[str, Any]) -> bool:
-    """Whether `call` is exactly the record's whole resolved call (titles compared as
+    """Whether `call` is exactly the record's whole resolved call (the title compared as
     `_matches_expected` does, without regard to case)."""
     if call is None or call.function != record["function"] or call.missing:
         return False
     arguments = call.arguments_json()
     expected = record["expected"]
-    if set(arguments) != set(expected):
-        return False
-    titles = {name: expected[name] for name in ("title",) if expected.get(name) is not None}
-    others = {name: value for name, value in expected.items() if name not in titles}
-    return all(arguments[name] == value for name, value in others.items()) and (
-        _matches_expected(call, titles)
+    return (
+        set(arguments) == set(expected)
+        and all(arguments[name] == value for name, value in expected.items() if name != "title")
+        and _matches_expected(call, {"title": expected.get("title")})
+        and (expected.get("title") is not None or arguments.get("title") is None)
     )
 
 

@@ -208,6 +208,7 @@ def _readers(language: str, now: datetime) -> dict[ParameterKind, Reader]:
     def reads_duration(phrase: str, phrases: dict[str, str | None]) -> bool:
         said_time = phrases.get("time")
         start = resolve_time(said_time, language) if said_time else None
+        # Any start will do to tell "bis 17 Uhr" for a length when the time is not copied yet.
         return resolve_duration(phrase, language, start or time(12)) is not None
 
     return {

@@ -223,11 +223,17 @@ def _named_event(title: ArgumentValue, language: str) -> ArgumentValue:
     team lunch" → "team lunch", "mein Mittagessen mit Peter" → "Mittagessen mit Peter")."""
     if not isinstance(title, str):
         return title
+    return clean_title(" ".join(_without_pointing_words(title.split(), language, keep=1)))
+
+
+def _without_pointing_words(words: list[str], language: str, keep: int = 0) -> list[str]:
+    """`words` without the leading ones that only point ("the", "my", "den"; the
+    `title_determiners` of `locales/<lang>/language.toml`), keeping at least `keep` words."""
     determiners = set(load_locale_file(language, "language")["title_determiners"])
-    words = title.split()
-    while len(words) > 1 and words[0].casefold() in determiners:
-        words.pop(0)
-    return clean_title(" ".join(words))
+    start = 0
+    while start < len(words) - keep and words[start].casefold() in determiners:
+        start += 1
+    return words[start:]
 
 
 def _a_year_after(day: date) -> date:
@@ -247,12 +253,8 @@ def clean_title(phrase: str) -> str | None:
 
 def is_generic_title(title: str, language: str) -> bool:
     """Whether `title` only names the kind of thing ("my appointment", "den Termin")."""
-    vocabulary = load_locale_file(language, "language")
-    words = title.casefold().split()
-    determiners = set(vocabulary["title_determiners"])
-    while words and words[0] in determiners:
-        words.pop(0)
-    return not words or " ".join(words) in vocabulary["generic_titles"]
+    words = _without_pointing_words(title.casefold().split(), language)
+    return not words or " ".join(words) in load_locale_file(language, "language")["generic_titles"]
 
 
 def title_to_search(title: str | None, language: str) -> str | None:

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from app.nlu.functions import FUNCTIONS_BY_NAME
+
 LABELS_DIR = Path(__file__).resolve().parent / "massive_contract"
-FUNCTIONS = ("create_event", "delete_event", "list_events", "move_event", "none")
+FUNCTIONS = tuple(FUNCTIONS_BY_NAME)
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app.nlu.call_format import RawCall
 from app.nlu.functions import FUNCTIONS_BY_NAME
+from app.resolve import resolve_call
 from training.data.verify import ZONE
 
 CASES_DIR = Path(__file__).resolve().parent / "said_values"
-ARGUMENTS = {
-    "create_event": (
-        "title", "date", "time", "duration_minutes", "recurrence", "reminder_minutes"
-    ),
-    "move_event": ("title", "date", "new_date", "new_time", "relative_move"),
-}  # fmt: skip
 
 
 def said_value_records(language: str) -> list[dict[str, Any]]:
@@ -31,9 +27,11 @@ def said_value_records(language: str) -> list[dict[str, Any]]:
     records = []
     for number, case in enumerate(cases, start=1):
         function = case["function"]
-        datetime.fromisoformat(case["now"]).replace(tzinfo=ZONE)  # a valid now, or fail here
         spec = FUNCTIONS_BY_NAME[function]
-        unknown = set(case["expected"]) - set(ARGUMENTS[function])
+        nothing = {parameter.name: None for parameter in spec.parameters}
+        now = datetime.fromisoformat(case["now"]).replace(tzinfo=ZONE)
+        arguments = resolve_call(RawCall(function, nothing, ""), language, now).arguments
+        unknown = set(case["expected"]) - set(arguments)
         if unknown:
             raise ValueError(f"{language} case {number}: no arguments {sorted(unknown)}")
         records.append(
@@ -44,9 +42,9 @@ def said_value_records(language: str) -> list[dict[str, Any]]:
                 "text": case["text"],
                 "now": case["now"],
                 "function": function,
-                "phrases": {parameter.name: None for parameter in spec.parameters},
+                "phrases": nothing,
                 "completion": "",
-                "expected": {name: case["expected"].get(name) for name in ARGUMENTS[function]},
+                "expected": {name: case["expected"].get(name) for name in arguments},
                 "expected_whole": True,
                 "template": f"said_values:{case['kind']}",
                 "feature": case["kind"],
