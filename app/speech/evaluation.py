@@ -21,18 +21,42 @@ _SPOKEN_FORMS = {"p.m.": "pm", "a.m.": "am", "o'clock": "oclock"}
 DEFAULT_MANIFEST = Path(__file__).resolve().parents[2] / "tests/fixtures/audio/manifest.json"
 
 
-def normalize(text: str) -> list[str]:
-    """Lower case, without punctuation, so that only the words are compared."""
+def normalize(text: str, numbers_in: str | None = None) -> list[str]:
+    """Lower case, without punctuation, so that only the words are compared. With
+    `numbers_in` ("de" or "en"), numerals are written as words of that language as well, so
+    that "7 of clubs" and "seven of clubs" are the same words (years 1100-1999 as spoken:
+    "nineteen sixty-three", "neunzehnhundertdreiundsechzig")."""
     lowered = text.casefold()
     for spoken, written in _SPOKEN_FORMS.items():
         lowered = lowered.replace(spoken, written)
+    if numbers_in is not None:
+        lowered = _NUMERAL.sub(lambda match: _spelled(match, numbers_in), lowered)
     lowered = _DIGITS_AND_LETTERS.sub(" ", lowered)
     return [word.strip("'") for word in _NOT_WORD.split(lowered) if word.strip("'")]
 
 
-def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(substitutions + deletions + insertions, reference word count)."""
-    ref, hyp = normalize(reference), normalize(hypothesis)
+_NUMERAL = re.compile(r"(\d+)(?:(\.)(?=\s|$)|(st|nd|rd|th)\b)?")
+
+
+def _spelled(numeral: re.Match[str], language: str) -> str:
+    from num2words import num2words  # type: ignore[import-untyped]  # dev extra only
+
+    number = int(numeral.group(1))
+    ordinal = numeral.group(3) is not None or (language == "de" and numeral.group(2) is not None)
+    if ordinal:
+        kind = "ordinal"
+    elif 1100 <= number <= 1999:
+        kind = "year"
+    else:
+        kind = "cardinal"
+    spelled: str = num2words(number, lang=language, to=kind)
+    return " " + spelled.replace("-", " ") + " "
+
+
+def word_errors(reference: str, hypothesis: str, numbers_in: str | None = None) -> tuple[int, int]:
+    """(substitutions + deletions + insertions, reference word count); `numbers_in`: see
+    `normalize`."""
+    ref, hyp = normalize(reference, numbers_in), normalize(hypothesis, numbers_in)
     previous = list(range(len(hyp) + 1))
     for i, ref_word in enumerate(ref, start=1):
         current = [i] + [0] * len(hyp)
