@@ -89,24 +89,33 @@ def move(
             return move_occurrence(store, chosen, starts[index], call, today, replies), None
     if len(candidates) == 1:
         target, start = movable[0]
-        key = "confirm_move_occurrence" if target.recurring else "confirm_move"
-        message = replies.say(
-            key,
-            title=target.title,
-            old=replies.moment(target.start, today),
-            new=replies.moment(start, today),
-        )
-        overlaps = _overlaps(store, target, start)
-        if overlaps:
-            message += " " + replies.say(
-                "move_conflict", events=replies.events(overlaps, today, with_day=False)
-            )
+        message = move_question(store, target, start, today, replies)
     else:
         message = replies.say(
             "choose_move", count=len(candidates), events=replies.events(candidates, today)
         )
     outcome = Outcome("needs_confirmation", message, call.language, candidates, call)
     return outcome, PendingChoice(call, candidates, starts)
+
+
+def move_question(
+    store: Calendar, target: Occurrence, start: datetime | date, today: date, replies: Replies
+) -> str:
+    """Whether to move this one event (or occurrence) to `start`, naming what it would
+    overlap there."""
+    key = "confirm_move_occurrence" if target.recurring else "confirm_move"
+    message = replies.say(
+        key,
+        title=target.title,
+        old=replies.moment(target.start, today),
+        new=replies.moment(start, today),
+    )
+    overlaps = _overlaps(store, target, start)
+    if overlaps:
+        message += " " + replies.say(
+            "move_conflict", events=replies.events(overlaps, today, with_day=False)
+        )
+    return message
 
 
 def move_occurrence(
