@@ -38,13 +38,6 @@ def new_start(
     return start
 
 
-def _end(target: Occurrence, start: datetime | date) -> datetime | date:
-    length = _length(target)
-    if isinstance(start, datetime):
-        return (start.astimezone(UTC) + length).astimezone(start.tzinfo)
-    return start + max(length, timedelta(days=1))
-
-
 def _length(target: Occurrence) -> timedelta:
     if isinstance(target.start, datetime) and isinstance(target.end, datetime):
         return target.end.astimezone(UTC) - target.start.astimezone(UTC)
@@ -57,7 +50,18 @@ def _overlaps(
     store: Calendar, target: Occurrence, start: datetime | date
 ) -> tuple[Occurrence, ...]:
     """The appointments the moved one would overlap, itself left out."""
-    busy = store.conflicts(start, _end(target, start))
+    return overlaps_at(store, target, start, _length(target))
+
+
+def overlaps_at(
+    store: Calendar, target: Occurrence, start: datetime | date, length: timedelta
+) -> tuple[Occurrence, ...]:
+    """The appointments `target` would overlap at `start`, lasting `length`, itself left out."""
+    if isinstance(start, datetime):
+        end: datetime | date = (start.astimezone(UTC) + length).astimezone(start.tzinfo)
+    else:
+        end = start + max(length, timedelta(days=1))
+    busy = store.conflicts(start, end)
     return tuple(
         other
         for other in busy
