@@ -25,7 +25,7 @@ class CalendarView:
     """The agenda's days, the week shown, and as far ahead as a reminder may come due."""
     can_undo: bool
     pending: str | None = None
-    """"delete" or "move" while one waits for a yes or a choice, "input" while a question
+    """"delete", "move" or "edit" while one waits for a yes or a choice, "input" while a question
     waits."""
     candidates: tuple[Occurrence, ...] = ()
     """The events a pending delete would remove (one of them)."""
@@ -39,7 +39,8 @@ class CalendarView:
 
 def _pending_kind(pending: Pending | None) -> str | None:
     if isinstance(pending, PendingChoice):
-        return "move" if pending.call.function == "move_event" else "delete"
+        kinds = {"move_event": "move", "edit_event": "edit"}
+        return kinds.get(pending.call.function, "delete")
     return "input" if pending else None
 
 

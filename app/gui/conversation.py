@@ -281,10 +281,14 @@ class Conversation(QWidget):
             return
         replies = replies_for(text.language)
         answers = QHBoxLayout()
-        choosing = view.pending in ("delete", "move")
+        choosing = view.pending in ("delete", "move", "edit")
         if choosing and len(view.candidates) == 1:
             yes = QPushButton(
-                text("Yes, delete it") if view.pending == "delete" else text("Yes, move it")
+                text("Yes, delete it")
+                if view.pending == "delete"
+                else text("Yes, move it")
+                if view.pending == "move"
+                else text("Yes, change it")
             )
             yes.setObjectName("confirm-0")
             yes.clicked.connect(lambda: confirm(0))

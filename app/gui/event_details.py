@@ -1,6 +1,7 @@
 """One event opened from the week: its title, time, length, repetition, reminder and calendar,
-with Delete and Move. Neither changes anything here: each hands the event to the window, which
-asks the dialog the same question a spoken request gets and waits for the same yes."""
+with Delete and Edit (day, time, length, title). Neither changes anything here: each hands the
+event to the window, which asks the dialog the same question a spoken request gets and waits
+for the same yes."""
 
 from __future__ import annotations
 
@@ -14,18 +15,24 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from app.dialog.editing import length_minutes
 from app.dialog.replies import replies_for
 from app.gui.agenda import event_marks
 from app.gui.describe import reminder_lead
 from app.gui.text import UiText
 from app.gui.workers import as_sentence
 from calendar_backend import Occurrence
+
+MINUTES_PER_DAY = 24 * 60
+LONGEST_MINUTES = 366 * MINUTES_PER_DAY
 
 QT_LOCALES = {
     "de": QLocale(QLocale.Language.German, QLocale.Country.Germany),
@@ -77,11 +84,12 @@ def event_facts(
 
 
 class EventDetails(QDialog):
-    """`delete_chosen(occurrence)` or `move_chosen(occurrence, new start)` when the person
-    chooses; the new start is a wall-clock datetime, or a date for an all-day event."""
+    """`delete_chosen(occurrence)` or `edit_chosen(occurrence, start, minutes, title)` when
+    the person chooses; the start is a wall-clock datetime, or a date for an all-day event,
+    and the length in minutes (an all-day event's in whole days)."""
 
     delete_chosen = Signal(object)
-    move_chosen = Signal(object, object)
+    edit_chosen = Signal(object, object, int, str)
 
     def __init__(
         self,
@@ -109,8 +117,9 @@ class EventDetails(QDialog):
 
         locale = QT_LOCALES[text.language]
         start = occurrence.start
-        self.move_box = QGroupBox(text("Move to"))
-        moving = QHBoxLayout(self.move_box)
+        self.edit_box = QGroupBox(text("Change"))
+        editing = QFormLayout(self.edit_box)
+        when = QHBoxLayout()
         self.new_day = QDateEdit()
         self.new_day.setObjectName("new-day")
         self.new_day.setLocale(locale)
@@ -128,14 +137,22 @@ class EventDetails(QDialog):
         if isinstance(start, datetime):
             self.new_time.setTime(QTime(start.hour, start.minute))
         self.new_time.setVisible(timed)
-        self.move_button = QPushButton(text("Move…"))
-        self.move_button.setObjectName("move-event")
-        self.move_button.setAccessibleName(text("Move the appointment"))
-        self.move_button.clicked.connect(self._move)
-        moving.addWidget(self.new_day)
-        moving.addWidget(self.new_time)
-        moving.addWidget(self.move_button)
-        layout.addWidget(self.move_box)
+        when.addWidget(self.new_day)
+        when.addWidget(self.new_time)
+        editing.addRow(text("Starts"), when)
+        self.new_length = self._length_field(occurrence, text)
+        editing.addRow(text("Length (minutes)"), self.new_length)
+        self.new_title = QLineEdit(occurrence.title)
+        self.new_title.setObjectName("new-title")
+        self.new_title.setAccessibleName(text("New title"))
+        self.new_title.textChanged.connect(self._title_changed)
+        editing.addRow(text("Title"), self.new_title)
+        self.edit_button = QPushButton(text("Edit…"))
+        self.edit_button.setObjectName("edit-event")
+        self.edit_button.setAccessibleName(text("Change the appointment"))
+        self.edit_button.clicked.connect(self._edit)
+        editing.addRow(self.edit_button)
+        layout.addWidget(self.edit_box)
 
         buttons = QHBoxLayout()
         self.delete_button = QPushButton(text("Delete…"))
@@ -160,8 +177,27 @@ class EventDetails(QDialog):
         clock = self.new_time.time()
         return datetime(day.year, day.month, day.day, clock.hour(), clock.minute())
 
-    def _move(self) -> None:
-        self.move_chosen.emit(self.occurrence, self.chosen_start())
+    @staticmethod
+    def _length_field(occurrence: Occurrence, text: UiText) -> QSpinBox:
+        """Minutes; an all-day event's in steps of whole days."""
+        field = QSpinBox()
+        field.setObjectName("new-length")
+        field.setAccessibleName(text("New length in minutes"))
+        day_step = occurrence.all_day or not isinstance(occurrence.start, datetime)
+        field.setRange(MINUTES_PER_DAY if day_step else 1, LONGEST_MINUTES)
+        field.setSingleStep(MINUTES_PER_DAY if day_step else 15)
+        field.setValue(max(field.minimum(), length_minutes(occurrence)))
+        return field
+
+    def _title_changed(self, title: str) -> None:
+        self.edit_button.setEnabled(bool(title.strip()))
+
+    def _edit(self) -> None:
+        minutes = self.new_length.value()
+        if self.occurrence.all_day:
+            minutes -= minutes % MINUTES_PER_DAY
+        title = self.new_title.text()
+        self.edit_chosen.emit(self.occurrence, self.chosen_start(), minutes, title)
         self.accept()
 
     def _delete(self) -> None:

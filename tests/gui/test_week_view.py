@@ -1,6 +1,7 @@
 """The week view in the real window, with the real models and calendars (a file and a Radicale
 server on 127.0.0.1): events as blocks at their times, today and now marked, the weeks before
-and after, an event clicked open, deleted with a yes and brought back, moved by editing, all
+and after, an event clicked open, deleted with a yes and brought back, moved, its length and title
+changed and undone, all
 through the same dialog and backend as a spoken request; the keyboard does it all too."""
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def test_an_event_clicked_is_deleted_with_a_yes_undone_and_moved(
     details = open_details(harness, "Dentist appointment")
     details.new_day.setDate(QDate(2026, 3, 26))
     details.new_time.setTime(QTime(17, 15))
-    answer_to(harness, details.move_button)
+    answer_to(harness, details.edit_button)  # the start alone: asked as a move
     assert window.reply_label.text().startswith("Shall I move Dentist appointment from")
     answer_to(harness, yes_button(harness))
     (moved,) = harness.store.occurrences(NOW.date(), NOW.date())
@@ -194,6 +195,55 @@ def test_an_event_clicked_is_deleted_with_a_yes_undone_and_moved(
     block = only_block(week, "Dentist appointment")
     assert block.day == 3
     assert block.y() == pytest.approx(17.25 * HOUR_HEIGHT, abs=2)
+
+
+@pytest.mark.parametrize("where", ["file", "server"])
+def test_an_event_clicked_gets_a_new_length_and_title_with_a_yes_and_undo_restores_it(
+    qtbot, tmp_path: Path, pipeline: Pipeline, where: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("caldav_url") if where == "server" else ""
+    harness = Harness(qtbot, tmp_path, pipeline, calendar_url=url)
+    seed_dentist(harness.store)  # Friday 3 PM, one hour
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=20_000)
+    window = harness.window
+    block_height = only_block(week, "Dentist appointment").height()
+
+    details = open_details(harness, "Dentist appointment")
+    assert details.new_length.value() == 60
+    assert details.new_title.text() == "Dentist appointment"
+    assert details.new_length.accessibleName() == "New length in minutes"
+    assert details.new_title.accessibleName() == "New title"
+    assert details.edit_button.text() == "Edit…"
+    details.new_title.clear()
+    assert not details.edit_button.isEnabled()  # no appointment without a title
+    qtbot.keyClicks(details.new_title, "Dentist, Dr. Weber; check-up")
+    details.new_length.setValue(90)
+    answer_to(harness, details.edit_button)
+    assert window.state == "waiting"
+    assert window.reply_label.text() == (
+        "Shall I change Dentist appointment on Friday, March 27 at 3:00 PM to the title "
+        "“Dentist, Dr. Weber; check-up” and a length of 1 hour and 30 minutes?"
+    )
+    assert yes_button(harness).text() == "Yes, change it"
+    assert harness.titles_on(FRIDAY) == ["Dentist appointment"]  # nothing before the yes
+
+    answer_to(harness, yes_button(harness))
+    (edited,) = harness.store.occurrences(FRIDAY, FRIDAY)
+    assert edited.title == "Dentist, Dr. Weber; check-up"
+    assert edited.end - edited.start == timedelta(minutes=90)
+    block = only_block(week, "Dentist, Dr. Weber; check-up")
+    assert block.height() == pytest.approx(block_height * 1.5, abs=3)
+
+    answer_to(harness, window.undo_button)
+    (restored,) = harness.store.occurrences(FRIDAY, FRIDAY)
+    assert (restored.title, restored.end - restored.start) == (
+        "Dentist appointment",
+        timedelta(hours=1),
+    )
+    assert titles(week) == ["Dentist appointment"]
+    assert only_block(week, "Dentist appointment").height() == block_height
 
 
 def test_the_keyboard_moves_between_events_opens_and_deletes(
@@ -302,6 +352,8 @@ def test_a_german_week_speaks_german(qtbot, tmp_path: Path, pipeline: Pipeline) 
     assert details.values["Wann"].text() == "Freitag, 27. März, 15:00\u201316:00"
     assert details.values["Dauer"].text() == "1 Stunde"
     assert details.delete_button.text() == "Löschen …"
+    assert details.edit_button.text() == "Ändern …"
+    assert details.new_length.accessibleName() == "Neue Dauer in Minuten"
     answer_to(harness, details.delete_button)
     assert harness.window.reply_label.text() == (
         "Soll ich Dentist appointment am Freitag, 27. März um 15:00 löschen?"
