@@ -1,6 +1,6 @@
 """The user's calendar, in a local .ics file or on a CalDAV server: read, list, find, create,
-delete, move and undo, without losing a byte of what other programs wrote. Knows nothing of speech
-or Qt."""
+delete, move, edit (length, title) and undo, without losing a byte of what other programs
+wrote. Knows nothing of speech or Qt."""
 
 from calendar_backend.base import Calendar
 from calendar_backend.errors import (
@@ -13,6 +13,7 @@ from calendar_backend.errors import (
     EventNotFoundError,
     NothingToUndoError,
     SeriesDeletionRefusedError,
+    SeriesEditRefusedError,
     SeriesMoveRefusedError,
 )
 from calendar_backend.models import Change, Occurrence
@@ -33,6 +34,7 @@ __all__ = [
     "NothingToUndoError",
     "Occurrence",
     "SeriesDeletionRefusedError",
+    "SeriesEditRefusedError",
     "SeriesMoveRefusedError",
     "local_zone",
     "zone_named",

@@ -1,6 +1,6 @@
 """What every calendar store offers the dialog and the window, whether the events live in a
-local file or on a CalDAV server: list, find, conflicts, create, delete and undo. The stores
-differ only in where the bytes come from and how a change is written back."""
+local file or on a CalDAV server: list, find, conflicts, create, delete, move, edit and undo.
+The stores differ only in where the bytes come from and how a change is written back."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_backend.document import CalendarDocument
+from calendar_backend.editing import checked_length, checked_title, plan_edit
 from calendar_backend.errors import CannotUndoError, EventNotFoundError, NothingToUndoError
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 from calendar_backend.models import Change, Occurrence
@@ -188,6 +189,50 @@ class Calendar(ABC):
 
         def plan(document: CalendarDocument) -> PlannedEdit:
             return plan_move(planner, document, uid, new_start, occurrence, series)
+
+        return self._edit_event(uid, plan).occurrence
+
+    def edit(
+        self,
+        uid: str,
+        *,
+        new_start: datetime | date | None = None,
+        length: timedelta | None = None,
+        title: str | None = None,
+        occurrence: date | datetime | None = None,
+        series: bool = False,
+    ) -> Occurrence:
+        """Change an event's length (its end; an all-day event by whole days) and/or title,
+        and with them, if given, its start (as `move` does), in one change that one undo
+        reverts. For a recurring event, pass the occurrence to change that one instance (a
+        modified copy with RECURRENCE-ID), or series=True for all of it. Only the DTEND or
+        DURATION and SUMMARY lines change (and DTSTART for a new start). ValueError, before
+        anything is read or written, for an empty title, a length of zero or less, or
+        nothing to change."""
+        if occurrence is not None and series:
+            raise ValueError("give either one occurrence or the whole series, not both")
+        if new_start is None and length is None and title is None:
+            raise ValueError("nothing to change: give a new start, length or title")
+        clean_title = None if title is None else checked_title(title)
+        if length is not None:
+            checked_length(length)
+        if new_start is not None:
+            within_years(_as_date(new_start))
+        if occurrence is not None:
+            within_years(_as_date(occurrence))
+        planner = self.planner
+
+        def plan(document: CalendarDocument) -> PlannedEdit:
+            return plan_edit(
+                planner,
+                document,
+                uid,
+                new_start=new_start,
+                length=length,
+                title=clean_title,
+                which=occurrence,
+                series=series,
+            )
 
         return self._edit_event(uid, plan).occurrence
 

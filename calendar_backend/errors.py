@@ -84,6 +84,11 @@ class SeriesMoveRefusedError(CalendarError):
     without changing which occurrences it has."""
 
 
+class SeriesEditRefusedError(CalendarError):
+    """Changing the length or title of a whole recurring series was not asked for explicitly,
+    or would leave some of its occurrences as they were."""
+
+
 class NothingToUndoError(CalendarError):
     """Undo was asked for, but this session made no change that can be undone."""
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-ChangeKind = Literal["created", "deleted", "deleted_occurrence", "moved", "restored", "undone"]
+ChangeKind = Literal[
+    "created", "deleted", "deleted_occurrence", "moved", "edited", "restored", "undone"
+]
 
 
 @dataclass(frozen=True)

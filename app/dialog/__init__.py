@@ -14,17 +14,31 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from app.dialog.answers import fill_missing, ordinal, says, words
 from app.dialog.creating import create
-from app.dialog.deleting import delete, delete_occurrence
+from app.dialog.deleting import delete, delete_occurrence, delete_question
+from app.dialog.editing import edit_occurrence, edit_question, only_changes, problem_key
 from app.dialog.listing import find_one, list_days
-from app.dialog.moving import move, move_occurrence
-from app.dialog.outcome import Outcome, Pending, PendingChoice, PendingInput, Status
+from app.dialog.moving import move, move_occurrence, move_question
+from app.dialog.outcome import (
+    EventEdit,
+    Outcome,
+    Pending,
+    PendingChoice,
+    PendingInput,
+    Status,
+)
 from app.dialog.replies import Replies, replies_for
-from app.resolve import ResolvedCall
-from calendar_backend import Calendar, CalendarChangedError, CalendarError, EventNotFoundError
+from app.resolve import ArgumentValue, ResolvedCall
+from calendar_backend import (
+    Calendar,
+    CalendarChangedError,
+    CalendarError,
+    EventNotFoundError,
+    Occurrence,
+)
 from calendar_backend.errors import (
     CalendarAccessDeniedError,
     CalendarServerError,
@@ -32,13 +46,14 @@ from calendar_backend.errors import (
     NothingToUndoError,
 )
 
-__all__ = ["Dialog", "Outcome", "Pending", "PendingChoice", "PendingInput", "Status"]
+__all__ = ["Dialog", "EventEdit", "Outcome", "Pending", "PendingChoice", "PendingInput", "Status"]
 
 log = logging.getLogger(__name__)
 
 UNDONE_REPLIES = {
     "created": "undone_created",
     "moved": "undone_moved",
+    "edited": "undone_edited",
 }
 """What undoing a change of each kind says; every other kind brought an event back."""
 
@@ -106,8 +121,89 @@ class Dialog:
             return None
         return self.handle(completed, now)
 
+    def ask_to_delete(self, target: Occurrence, language: str, today: date) -> Outcome:
+        """A delete of one event the person pointed at (in the window), not said: the same
+        question and the same wait for a yes as for a spoken delete of that event."""
+        call = ResolvedCall(
+            "delete_event", language, {"title": target.title, "date": _day_of(target.start)}
+        )
+        message = delete_question(target, today, replies_for(language))
+        return self._ask(PendingChoice(call, (target,)), message)
+
+    def ask_to_move(
+        self, target: Occurrence, start: datetime | date, language: str, today: date
+    ) -> Outcome:
+        """A move of one event the person pointed at to `start` (a wall-clock time, read in
+        the store's zone, or a day for an all-day event): the question a spoken move asks,
+        overlaps named."""
+        new_time = None
+        if isinstance(start, datetime):
+            new_time = start.time()
+            start = self.store.localize(start.replace(tzinfo=None))
+        arguments: dict[str, ArgumentValue] = {
+            "title": target.title,
+            "date": _day_of(target.start),
+            "new_date": _day_of(start),
+            "new_time": new_time,
+            "relative_move": None,
+        }
+        call = ResolvedCall("move_event", language, arguments)
+        try:
+            message = move_question(self.store, target, start, today, replies_for(language))
+        except CalendarError as error:
+            self.pending = None
+            return self._calendar_error(error, call, replies_for(language))
+        return self._ask(PendingChoice(call, (target,), (start,)), message)
+
+    def ask_to_edit(
+        self,
+        target: Occurrence,
+        language: str,
+        today: date,
+        *,
+        start: datetime | date | None = None,
+        minutes: int | None = None,
+        title: str | None = None,
+    ) -> Outcome:
+        """A change of one event the person pointed at: its start (a wall-clock time, read in
+        the store's zone, or a day for an all-day event), its length in minutes and/or its
+        title. Asks like a move, naming each change; only what differs from now changes."""
+        replies = replies_for(language)
+        if isinstance(start, datetime):
+            start = self.store.localize(start.replace(tzinfo=None))
+        arguments: dict[str, ArgumentValue] = {
+            "title": target.title,
+            "date": _day_of(target.start),
+            "new_date": None if start is None else _day_of(start),
+            "new_time": start.time() if isinstance(start, datetime) else None,
+            "new_title": title,
+            "duration_minutes": minutes,
+        }
+        call = ResolvedCall("edit_event", language, arguments)
+        self.pending = None
+        self.language = language
+        edit = only_changes(target, EventEdit(start, minutes, title))
+        problem = problem_key(target, edit)
+        if problem is not None:
+            return Outcome("error", replies.say(problem), language, call=call)
+        if not edit:
+            message = replies.say("edit_nothing", title=target.title)
+            return Outcome("done", message, language, call=call)
+        try:
+            message = edit_question(self.store, target, edit, today, replies)
+        except CalendarError as error:
+            return self._calendar_error(error, call, replies)
+        return self._ask(PendingChoice(call, (target,), edit=edit), message)
+
+    def _ask(self, pending: PendingChoice, message: str) -> Outcome:
+        self.pending = pending
+        self.language = pending.call.language
+        return Outcome(
+            "needs_confirmation", message, self.language, pending.candidates, pending.call
+        )
+
     def confirm(self, choice: int = 0, now: datetime | None = None) -> Outcome:
-        """Carry out the pending delete or move (for several candidates, the one at
+        """Carry out the pending delete, move or edit (for several candidates, the one at
         `choice`)."""
         pending = self.pending
         today = (now or self.store.clock().astimezone(self.store.zone)).date()
@@ -119,6 +215,8 @@ class Dialog:
         replies = replies_for(call.language)
         target = pending.candidates[choice]
         try:
+            if call.function == "edit_event" and pending.edit is not None:
+                return edit_occurrence(self.store, target, pending.edit, call, today, replies)
             if call.function == "move_event":
                 start = pending.new_starts[choice]
                 return move_occurrence(self.store, target, start, call, today, replies)
@@ -186,3 +284,7 @@ class Dialog:
         else:
             message = replies.say("calendar_error", problem=str(error))
         return Outcome("error", message, language, call=call)
+
+
+def _day_of(moment: datetime | date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment

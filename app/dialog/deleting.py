@@ -41,15 +41,19 @@ def delete(
         if chosen is not None:
             return delete_occurrence(store, chosen, call, today, replies), None
     if len(candidates) == 1:
-        only = candidates[0]
-        key = "confirm_delete_occurrence" if only.recurring else "confirm_delete"
-        message = replies.say(key, event=replies.event(only, today))
+        message = delete_question(candidates[0], today, replies)
     else:
         message = replies.say(
             "choose", count=len(candidates), events=replies.events(candidates, today)
         )
     outcome = Outcome("needs_confirmation", message, call.language, candidates, call)
     return outcome, PendingChoice(call, candidates)
+
+
+def delete_question(target: Occurrence, today: date, replies: Replies) -> str:
+    """Whether to delete this one event (or this one occurrence of its series)."""
+    key = "confirm_delete_occurrence" if target.recurring else "confirm_delete"
+    return replies.say(key, event=replies.event(target, today))
 
 
 def delete_occurrence(

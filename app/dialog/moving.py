@@ -38,13 +38,6 @@ def new_start(
     return start
 
 
-def _end(target: Occurrence, start: datetime | date) -> datetime | date:
-    length = _length(target)
-    if isinstance(start, datetime):
-        return (start.astimezone(UTC) + length).astimezone(start.tzinfo)
-    return start + max(length, timedelta(days=1))
-
-
 def _length(target: Occurrence) -> timedelta:
     if isinstance(target.start, datetime) and isinstance(target.end, datetime):
         return target.end.astimezone(UTC) - target.start.astimezone(UTC)
@@ -57,7 +50,18 @@ def _overlaps(
     store: Calendar, target: Occurrence, start: datetime | date
 ) -> tuple[Occurrence, ...]:
     """The appointments the moved one would overlap, itself left out."""
-    busy = store.conflicts(start, _end(target, start))
+    return overlaps_at(store, target, start, _length(target))
+
+
+def overlaps_at(
+    store: Calendar, target: Occurrence, start: datetime | date, length: timedelta
+) -> tuple[Occurrence, ...]:
+    """The appointments `target` would overlap at `start`, lasting `length`, itself left out."""
+    if isinstance(start, datetime):
+        end: datetime | date = (start.astimezone(UTC) + length).astimezone(start.tzinfo)
+    else:
+        end = start + max(length, timedelta(days=1))
+    busy = store.conflicts(start, end)
     return tuple(
         other
         for other in busy
@@ -89,24 +93,33 @@ def move(
             return move_occurrence(store, chosen, starts[index], call, today, replies), None
     if len(candidates) == 1:
         target, start = movable[0]
-        key = "confirm_move_occurrence" if target.recurring else "confirm_move"
-        message = replies.say(
-            key,
-            title=target.title,
-            old=replies.moment(target.start, today),
-            new=replies.moment(start, today),
-        )
-        overlaps = _overlaps(store, target, start)
-        if overlaps:
-            message += " " + replies.say(
-                "move_conflict", events=replies.events(overlaps, today, with_day=False)
-            )
+        message = move_question(store, target, start, today, replies)
     else:
         message = replies.say(
             "choose_move", count=len(candidates), events=replies.events(candidates, today)
         )
     outcome = Outcome("needs_confirmation", message, call.language, candidates, call)
     return outcome, PendingChoice(call, candidates, starts)
+
+
+def move_question(
+    store: Calendar, target: Occurrence, start: datetime | date, today: date, replies: Replies
+) -> str:
+    """Whether to move this one event (or occurrence) to `start`, naming what it would
+    overlap there."""
+    key = "confirm_move_occurrence" if target.recurring else "confirm_move"
+    message = replies.say(
+        key,
+        title=target.title,
+        old=replies.moment(target.start, today),
+        new=replies.moment(start, today),
+    )
+    overlaps = _overlaps(store, target, start)
+    if overlaps:
+        message += " " + replies.say(
+            "move_conflict", events=replies.events(overlaps, today, with_day=False)
+        )
+    return message
 
 
 def move_occurrence(

@@ -39,13 +39,29 @@ class PendingInput:
 
 
 @dataclass(frozen=True)
+class EventEdit:
+    """What changes in an event the person edited; None: that stays as it is."""
+
+    start: datetime | date | None = None
+    """An aware time in the calendar's zone, or a day for an all-day event."""
+    minutes: int | None = None
+    """The new length (an all-day event: whole days of 1440 minutes)."""
+    title: str | None = None
+
+    def __bool__(self) -> bool:
+        return not (self.start is None and self.minutes is None and self.title is None)
+
+
+@dataclass(frozen=True)
 class PendingChoice:
-    """A delete or a move waiting for a yes (one candidate) or a choice (several)."""
+    """A delete, a move or an edit waiting for a yes (one candidate) or a choice (several)."""
 
     call: ResolvedCall
     candidates: tuple[Occurrence, ...]
     new_starts: tuple[datetime | date, ...] = ()
     """For a move: where each candidate would go, in the same order."""
+    edit: EventEdit | None = None
+    """For an edit (one candidate): what changes."""
 
 
 Pending = PendingInput | PendingChoice

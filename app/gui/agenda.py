@@ -105,7 +105,7 @@ class AgendaView(QTreeWidget):
                 self.addTopLevelItem(empty)
             for occurrence in items:
                 row = QTreeWidgetItem([_when(occurrence, day, replies, text), occurrence.title, ""])
-                marks = _marks(occurrence, text)
+                marks = event_marks(occurrence, text)
                 if marks:
                     row.setText(2, " ".join(mark for mark, _meaning in marks))
                     meaning = ", ".join(meaning for _mark, meaning in marks)
@@ -132,7 +132,7 @@ class AgendaView(QTreeWidget):
         return rows
 
 
-def _marks(occurrence: Occurrence, text: UiText) -> list[tuple[str, str]]:
+def event_marks(occurrence: Occurrence, text: UiText) -> list[tuple[str, str]]:
     """(mark, its meaning in words) for a repeating event and for one with a reminder."""
     marks = []
     if occurrence.recurring:

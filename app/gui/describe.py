@@ -42,6 +42,8 @@ def describe_call(call: ResolvedCall, text: UiText, today: date) -> str:
         summary = text("Delete appointment: {details}", details=", ".join(parts) or "…")
     elif call.function == "move_event":
         summary = text("Move appointment: {details}", details=_move_details(call, text, today))
+    elif call.function == "edit_event":
+        summary = text("Change appointment: {details}", details=_edit_details(call, today, text))
     elif call.function == "list_events":
         first, last = call.day("start_date"), call.day("end_date")
         span = replies.span(first, last, today) if first and last else "…"
@@ -156,3 +158,19 @@ def reminder_notice(occurrence: Occurrence, text: UiText, today: date) -> str:
     if day == tomorrow:
         return text("Reminder: {title} tomorrow", title=title)
     return text("Reminder: {title} on {day}", title=title, day=replies.day_text(day, today))
+
+
+def _edit_details(call: ResolvedCall, today: date, text: UiText) -> str:
+    """ "Dentist → Dentist, Dr. Weber, 1 hour and 30 minutes, Saturday, March 28, 10:00 AM"."""
+    replies = replies_for(text.language)
+    title, new_title = call.text("title") or "…", call.text("new_title")
+    minutes = call.arguments.get("duration_minutes")
+    new_day, new_clock = call.day("new_date"), call.clock("new_time")
+    parts = [f"{title} \u2192 {new_title}" if new_title and new_title != title else title]
+    if isinstance(minutes, int):
+        parts.append(replies.length(minutes))
+    if new_day is not None:
+        parts.append(replies.day_text(new_day, today))
+    if new_clock is not None:
+        parts.append(replies.clock_text(new_clock))
+    return ", ".join(parts)

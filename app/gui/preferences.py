@@ -13,6 +13,7 @@ from app.speech.voices import APP_NAME
 
 RECOGNITION_LANGUAGES = ("auto", "de", "en")
 UI_LANGUAGE_CHOICES = ("system", "de", "en")
+CALENDAR_VIEWS = ("agenda", "week")
 
 
 def default_calendar_path() -> Path:
@@ -32,6 +33,8 @@ class Preferences:
     file. Its password is in the desktop's secret store, never here."""
     speak_replies: bool = True
     ui_language: str = "system"
+    calendar_view: str = "agenda"
+    """What the calendar column shows: "agenda" (the coming days) or "week"."""
 
     @property
     def calendar_location(self) -> str:
@@ -54,6 +57,7 @@ def load_preferences(settings: QSettings) -> Preferences:
         if settings.value(f"voices/{language_code}", "")
     }
     calendar = str(settings.value("calendar/path", "")) or str(defaults.calendar_path)
+    view = str(settings.value("ui/calendar_view", defaults.calendar_view))
     return Preferences(
         microphone=str(settings.value("microphone/name", "")),
         recognition_language=language if language in RECOGNITION_LANGUAGES else "auto",
@@ -62,6 +66,7 @@ def load_preferences(settings: QSettings) -> Preferences:
         calendar_url=str(settings.value("calendar/url", "")),
         speak_replies=_flag(settings.value("speech/speak_replies", True)),
         ui_language=ui if ui in UI_LANGUAGE_CHOICES else "system",
+        calendar_view=view if view in CALENDAR_VIEWS else defaults.calendar_view,
     )
 
 
@@ -75,6 +80,7 @@ def save_preferences(settings: QSettings, preferences: Preferences) -> None:
     settings.setValue("calendar/url", preferences.calendar_url)
     settings.setValue("speech/speak_replies", preferences.speak_replies)
     settings.setValue("ui/language", preferences.ui_language)
+    settings.setValue("ui/calendar_view", preferences.calendar_view)
     settings.sync()
 
 

@@ -2,7 +2,8 @@
 with the longest kind of question waiting (a move with two matching events, a button for each),
 every button gets its whole size hint, no two buttons overlap, each lies inside the window, and
 the reply can be read whole (it scrolls when it is taller than its room). Screenshots of each
-size go to test-artifacts/screenshots/ for a person to look at."""
+size go to test-artifacts/screenshots/ for a person to look at. The week view too: seven
+columns of a usable width, each event inside its day, its buttons whole."""
 
 from __future__ import annotations
 
@@ -66,3 +67,59 @@ def test_a_waiting_question_and_its_buttons_fit_at_every_size(
         assert reply.height() >= reply.heightForWidth(reply.width()), (width, height)
         assert room > 0 and (window.exchange.height() <= room or scrollable), (width, height)
         harness.screenshot(f"layout-{language}-{width}x{height}")
+
+
+WEEK_EVENTS = {
+    "de": ("Teammeeting mit der ganzen Abteilung", "Betriebsausflug"),
+    "en": ("Team meeting with the whole department", "Company outing"),
+}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_week_fits_at_every_size(
+    qtbot, tmp_path: Path, pipeline: Pipeline, language: str
+) -> None:
+    """Seven columns of a usable width side by side inside the window, every event block in
+    its day's column, the week's buttons whole and apart, the conversation's buttons too."""
+    meeting, outing = WEEK_EVENTS[language]
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language=language)
+    harness.store.create(meeting, MONDAY.replace(day=23, hour=9), timedelta(hours=1))
+    harness.store.create(meeting, MONDAY.replace(day=23, hour=9, minute=30), timedelta(hours=1))
+    harness.store.create(outing, MONDAY.replace(day=27).date(), timedelta(days=1))
+    harness.start()
+    window = harness.window
+    window.calendar.week_button.click()
+    week = window.calendar.week
+    qtbot.waitUntil(lambda: len(week.blocks()) == 3, timeout=10_000)
+    for width, height in SIZES:
+        window.resize(width, height)
+        QApplication.processEvents()
+        where = f"{language} {width}x{height}"
+        frame = window.rect()
+        assert frame.contains(in_window(week, window)), where
+        columns = [week.hours.column(index) for index in range(7)]
+        assert all(column_width >= 40 for _left, column_width in columns), (where, columns)
+        viewport = week.hours_scroll.viewport()
+        assert week.hours.width() == viewport.width(), where
+        header_columns = [week.header.column(index) for index in range(7)]
+        assert header_columns == columns, where  # the day names sit over their columns
+        for block in week.blocks():
+            part = week.header if block.parent() is week.header else week.hours
+            left, column_width = part.column(block.day)
+            assert left <= block.x() and block.x() + block.width() <= left + column_width, where
+            assert block.height() >= block.fontMetrics().height(), where
+        first, second = week.blocks_titled(meeting)
+        assert not first.geometry().intersects(second.geometry()), where  # side by side
+        buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
+        for button in buttons:
+            hint = button.sizeHint()
+            name = f"{button.objectName()} {button.text()!r} at {where}"
+            assert button.width() >= hint.width() and button.height() >= hint.height(), name
+            assert frame.contains(in_window(button, window)), name
+        for one, other in combinations(buttons, 2):
+            assert not in_window(one, window).intersects(in_window(other, window)), (
+                one.text(),
+                other.text(),
+            )
+        assert week.hours_scroll.viewport().height() >= 3 * 40, where
+        harness.screenshot(f"week-{language}-{width}x{height}")

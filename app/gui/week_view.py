@@ -1,0 +1,475 @@
+"""The week at a glance: seven day columns with each event as a block at its time, an all-day
+row, today and the current time marked, and buttons for the previous, next and current week.
+
+Each event is a focusable button with an accessible name: a click, Enter or Space opens it,
+Delete asks to delete it, the arrows go to the event before or after it that day (up, down)
+or on the nearest day with events (left, right); Page Up and Page Down change the week."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+
+from babel.dates import format_date, format_interval, format_skeleton
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dialog.replies import replies_for
+from app.gui.agenda import event_marks
+from app.gui.text import UiText
+from app.gui.week_layout import (
+    DAYS_IN_WEEK,
+    SHORTEST_MINUTES,
+    WeekPlan,
+    monday_of,
+    plan_week,
+    week_days,
+)
+from calendar_backend import Occurrence
+
+HOUR_HEIGHT = 40
+FIRST_HOUR_SHOWN = 7
+ALL_DAY_HEIGHT = 22
+BLOCK_GAP = 2
+TODAY_TINT = QColor(37, 99, 235, 22)
+TODAY_HEADER = QColor("#2563eb")
+NOW_LINE = QColor("#dc2626")
+BLOCK_FILL = QColor("#dbeafe")
+BLOCK_EDGE = QColor("#3b82f6")
+BLOCK_TEXT = QColor("#1e3a8a")
+BABEL_LOCALES = {"de": "de_DE", "en": "en_US"}
+_ODD_SPACES = str.maketrans({"\u2009": " ", "\u202f": " ", "\u00a0": " "})
+
+
+def column_span(index: int, width: int, gutter: int) -> tuple[int, int]:
+    """The left edge and width of day column `index` in a widget `width` wide whose first
+    `gutter` pixels hold the hours."""
+    room = max(0, width - gutter)
+    left = gutter + room * index // DAYS_IN_WEEK
+    right = gutter + room * (index + 1) // DAYS_IN_WEEK
+    return left, right - left
+
+
+class EventBlock(QAbstractButton):
+    """One event (or its piece on one day) in the week."""
+
+    def __init__(self, occurrence: Occurrence, day: int, label: str, spoken: str) -> None:
+        super().__init__()
+        self.occurrence = occurrence
+        self.day = day
+        self.setText(label)
+        self.setAccessibleName(spoken)
+        self.setToolTip(spoken)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.on_key: Callable[[EventBlock, QKeyEvent], bool] = lambda _block, _event: False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.on_key(self, event):
+            super().keyPressEvent(event)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        edge = QPen(BLOCK_EDGE, 2.5 if self.hasFocus() else 1.0)
+        painter.setPen(edge)
+        painter.setBrush(BLOCK_FILL.darker(108) if self.underMouse() else BLOCK_FILL)
+        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 4, 4)
+        painter.setPen(BLOCK_TEXT)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(self.rect().adjusted(4, 2, -3, -2), flags, self.text())
+
+
+class _Columns(QWidget):
+    """What the header and the hours share: seven columns right of a gutter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gutter = 48
+        self.first = monday_of(date.today())
+        self.today = date.today()
+        self.right_margin = 0
+
+    def column(self, index: int) -> tuple[int, int]:
+        return column_span(index, self.width() - self.right_margin, self.gutter)
+
+    def today_index(self) -> int | None:
+        offset = (self.today - self.first).days
+        return offset if 0 <= offset < DAYS_IN_WEEK else None
+
+
+class WeekHeader(_Columns):
+    """Each day's name and date (today's highlighted), and below them the all-day events."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day_names: list[tuple[str, str]] = []
+        self.all_day: list[list[EventBlock]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def names_height(self) -> int:
+        return 2 * self.fontMetrics().height() + 8
+
+    def rows(self) -> int:
+        return max([1, *(len(blocks) for blocks in self.all_day)])
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(7 * 40, self.names_height() + self.rows() * ALL_DAY_HEIGHT + 6)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        self.place()
+        super().resizeEvent(event)
+
+    def place(self) -> None:
+        top = self.names_height() + 2
+        for index, blocks in enumerate(self.all_day):
+            left, width = self.column(index)
+            for row, block in enumerate(blocks):
+                block.setGeometry(
+                    left + BLOCK_GAP,
+                    top + row * ALL_DAY_HEIGHT,
+                    width - 2 * BLOCK_GAP,
+                    ALL_DAY_HEIGHT - BLOCK_GAP,
+                )
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        line = self.palette().mid().color()
+        names = self.names_height()
+        today = self.today_index()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for index, (weekday, day) in enumerate(self.day_names):
+            left, width = self.column(index)
+            cell = QRect(left, 0, width, names)
+            if index == today:
+                painter.fillRect(cell.adjusted(1, 1, -1, -1), TODAY_HEADER)
+                painter.setPen(QColor("white"))
+                painter.setFont(bold)
+            else:
+                painter.setPen(self.palette().text().color())
+                painter.setFont(self.font())
+            painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, f"{weekday}\n{day}")
+            painter.setPen(line)
+            painter.drawLine(left, names, left, self.height())
+        painter.setPen(line)
+        painter.drawLine(self.gutter, self.height() - 1, self.width(), self.height() - 1)
+
+
+class WeekHours(_Columns):
+    """The hours of the seven days, the timed events as blocks at their times, and a line at
+    the current time in today's column."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hour_labels: list[str] = []
+        self.now: datetime | None = None
+        self.blocks: list[tuple[EventBlock, int, int, int, int]] = []
+        """(block, top minute, bottom minute, lane, lanes)."""
+        self.setMinimumHeight(24 * HOUR_HEIGHT)
+        self.setFixedHeight(24 * HOUR_HEIGHT)
+
+    def y_of(self, minute: int) -> int:
+        return minute * HOUR_HEIGHT // 60
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        self.place()
+        super().resizeEvent(event)
+
+    def place(self) -> None:
+        shortest = self.y_of(SHORTEST_MINUTES) - BLOCK_GAP
+        for block, top, bottom, lane, lanes in self.blocks:
+            left, width = self.column(block.day)
+            lane_width = (width - 2 * BLOCK_GAP) / lanes
+            x = left + BLOCK_GAP + round(lane * lane_width)
+            y = self.y_of(top) + 1
+            height = max(shortest, self.y_of(bottom) - y - 1)
+            block.setGeometry(x, y, max(8, round(lane_width) - 1), height)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        line = self.palette().mid().color()
+        today = self.today_index()
+        if today is not None:
+            left, width = self.column(today)
+            painter.fillRect(QRect(left, 0, width, self.height()), TODAY_TINT)
+        for hour, label in enumerate(self.hour_labels):
+            y = self.y_of(hour * 60)
+            painter.setPen(line)
+            painter.drawLine(self.gutter - 4, y, self.width(), y)
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(
+                QRect(0, y + 1, self.gutter - 6, HOUR_HEIGHT),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                label,
+            )
+        painter.setPen(line)
+        for index in range(DAYS_IN_WEEK):
+            left, _width = self.column(index)
+            painter.drawLine(left, 0, left, self.height())
+        if today is not None and self.now is not None:
+            left, width = self.column(today)
+            minute = self.now.hour * 60 + self.now.minute
+            y = self.y_of(minute)
+            painter.setPen(QPen(NOW_LINE, 2))
+            painter.drawLine(left, y, left + width, y)
+            painter.setBrush(NOW_LINE)
+            painter.drawEllipse(QPoint(left + 3, y), 4, 4)
+
+    def now_line_y(self) -> int | None:
+        """Where the current-time line is drawn, when this week holds today."""
+        if self.today_index() is None or self.now is None:
+            return None
+        return self.y_of(self.now.hour * 60 + self.now.minute)
+
+
+class WeekView(QWidget):
+    """Shows one week (`show_week`); says which week the person asks for (`week_chosen`), which
+    event to open (`opened`) and which to delete (`delete_asked`)."""
+
+    week_chosen = Signal(object)
+    """The Monday of the week to show."""
+    opened = Signal(object)
+    delete_asked = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("week")
+        self.first = monday_of(date.today())
+        self.asked = self.first
+        """The week asked for last; it shows once read (a second click goes on from it)."""
+        self.today = date.today()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        navigation = QHBoxLayout()
+        self.previous_button = QPushButton("\u25c0")
+        self.previous_button.setObjectName("previous-week")
+        self.today_button = QPushButton()
+        self.today_button.setObjectName("this-week")
+        self.next_button = QPushButton("\u25b6")
+        self.next_button.setObjectName("next-week")
+        self.range_label = QLabel()
+        self.range_label.setObjectName("week-range")
+        self.range_label.setWordWrap(True)
+        self.previous_button.clicked.connect(lambda: self.choose_week(self.asked - _WEEK))
+        self.next_button.clicked.connect(lambda: self.choose_week(self.asked + _WEEK))
+        self.today_button.clicked.connect(lambda: self.choose_week(monday_of(self.today)))
+        for button in (self.previous_button, self.today_button, self.next_button):
+            navigation.addWidget(button)
+        navigation.addWidget(self.range_label, 1)
+        layout.addLayout(navigation)
+        self.header = WeekHeader()
+        self.hours = WeekHours()
+        self.hours_scroll = QScrollArea()
+        self.hours_scroll.setObjectName("week-hours")
+        self.hours_scroll.setWidgetResizable(True)
+        self.hours_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.hours_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.hours_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.hours_scroll.setWidget(self.hours)
+        layout.addWidget(self.header)
+        layout.addWidget(self.hours_scroll, 1)
+        self.setMinimumWidth(7 * 36 + 60)
+        self._scrolled_for: date | None = None
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def choose_week(self, first: date) -> None:
+        self.asked = monday_of(first)
+        self.week_chosen.emit(self.asked)
+
+    def show_week(
+        self,
+        occurrences: Sequence[Occurrence],
+        first: date,
+        today: date,
+        now: datetime | None,
+        text: UiText,
+    ) -> None:
+        focused = self._focused_key()
+        self.first, self.today = monday_of(first), today
+        self.asked = self.first
+        replies = replies_for(text.language)
+        babel_locale = BABEL_LOCALES[text.language]
+        days = week_days(self.first)
+        self.previous_button.setToolTip(text("Previous week"))
+        self.previous_button.setAccessibleName(text("Previous week"))
+        self.next_button.setToolTip(text("Next week"))
+        self.next_button.setAccessibleName(text("Next week"))
+        self.today_button.setText(text("This week"))
+        self.today_button.setAccessibleName(text("This week"))
+        self.range_label.setText(
+            format_interval(days[0], days[-1], "yMMMd", locale=babel_locale).translate(_ODD_SPACES)
+        )
+        gutter = max(
+            self.fontMetrics().horizontalAdvance(replies.clock_text(time(hour)))
+            for hour in range(24)
+        )
+        for part in (self.header, self.hours):
+            part.first, part.today, part.gutter = self.first, today, gutter + 10
+            part.right_margin = 0
+        self.header.right_margin = self.hours_scroll.verticalScrollBar().sizeHint().width()
+        self.header.day_names = [
+            (
+                format_date(day, "EEE", locale=babel_locale),
+                format_skeleton("dM", day, locale=babel_locale),
+            )
+            for day in days
+        ]
+        self.hours.hour_labels = [replies.clock_text(time(hour)) for hour in range(24)]
+        self.hours.now = now
+        self._fill(plan_week(occurrences, self.first), text)
+        self.setAccessibleName(
+            text(
+                "Week of {days}",
+                days=format_interval(days[0], days[-1], "yMMMMd", locale=babel_locale),
+            )
+        )
+        self._restore_focus(focused)
+        if self._scrolled_for != self.first:
+            self._scrolled_for = self.first
+            self.hours_scroll.verticalScrollBar().setValue(self.hours.y_of(FIRST_HOUR_SHOWN * 60))
+
+    def set_now(self, now: datetime, today: date) -> None:
+        self.hours.now, self.hours.today, self.header.today = now, today, today
+        self.today = today
+        self.hours.update()
+        self.header.update()
+
+    def _fill(self, plan: WeekPlan, text: UiText) -> None:
+        for block in self.blocks():
+            block.setParent(None)
+            block.deleteLater()
+        self.header.all_day = []
+        for index, items in enumerate(plan.all_day):
+            blocks = [self._block(o, index, text, self.header) for o in items]
+            self.header.all_day.append(blocks)
+        self.hours.blocks = []
+        for piece in plan.timed:
+            block = self._block(piece.occurrence, piece.day, text, self.hours)
+            self.hours.blocks.append((block, piece.top, piece.bottom, piece.lane, piece.lanes))
+        self.header.updateGeometry()
+        self.header.place()
+        self.hours.place()
+        self.header.update()
+        self.hours.update()
+
+    def _block(self, occurrence: Occurrence, day: int, text: UiText, parent: QWidget) -> EventBlock:
+        label, spoken = block_texts(occurrence, self.first + timedelta(days=day), text)
+        block = EventBlock(occurrence, day, label, spoken)
+        block.setParent(parent)
+        block.clicked.connect(lambda: self.opened.emit(occurrence))
+        block.on_key = self._key
+        block.show()
+        return block
+
+    # --- for keyboard, tests and accessibility --------------------------------------------
+
+    def blocks(self) -> list[EventBlock]:
+        """Every event block, day by day, all-day ones first, then by start."""
+        all_day = [(block.day, -1, block) for blocks in self.header.all_day for block in blocks]
+        timed = [(block.day, top, block) for block, top, _b, _l, _n in self.hours.blocks]
+        return [block for _day, _top, block in sorted(all_day + timed, key=_block_order)]
+
+    def blocks_titled(self, title: str) -> list[EventBlock]:
+        return [block for block in self.blocks() if block.occurrence.title == title]
+
+    def _key(self, block: EventBlock, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.opened.emit(block.occurrence)
+        elif key == Qt.Key.Key_Delete:
+            self.delete_asked.emit(block.occurrence)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right):
+            target = self._neighbour(block, key)
+            if target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.hours_scroll.ensureWidgetVisible(target)
+        elif key == Qt.Key.Key_PageUp:
+            self.choose_week(self.asked - _WEEK)
+        elif key == Qt.Key.Key_PageDown:
+            self.choose_week(self.asked + _WEEK)
+        else:
+            return False
+        return True
+
+    def _neighbour(self, block: EventBlock, key: int) -> EventBlock | None:
+        ordered = self.blocks()
+        same_day = [other for other in ordered if other.day == block.day]
+        position = same_day.index(block)
+        if key == Qt.Key.Key_Up:
+            return same_day[position - 1] if position > 0 else None
+        if key == Qt.Key.Key_Down:
+            return same_day[position + 1] if position + 1 < len(same_day) else None
+        step = 1 if key == Qt.Key.Key_Right else -1
+        day = block.day + step
+        while 0 <= day < DAYS_IN_WEEK:
+            on_day = [other for other in ordered if other.day == day]
+            if on_day:
+                return on_day[min(position, len(on_day) - 1)]
+            day += step
+        return None
+
+    def _focused_key(self) -> tuple[str, object, int] | None:
+        for block in self.blocks():
+            if block.hasFocus():
+                return (block.occurrence.uid, block.occurrence.start, block.day)
+        return None
+
+    def _restore_focus(self, key: tuple[str, object, int] | None) -> None:
+        if key is None:
+            return
+        for block in self.blocks():
+            if (block.occurrence.uid, block.occurrence.start, block.day) == key:
+                block.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        blocks = self.blocks()
+        if blocks:
+            blocks[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+_WEEK = timedelta(days=DAYS_IN_WEEK)
+
+
+def _block_order(entry: tuple[int, int, EventBlock]) -> tuple[int, int, str]:
+    day, top, block = entry
+    return (day, top, block.occurrence.title.casefold())
+
+
+def block_texts(occurrence: Occurrence, day: date, text: UiText) -> tuple[str, str]:
+    """What a block shows (its time, title and marks) and what it says to a screen reader
+    (title, day, times and the marks in words)."""
+    replies = replies_for(text.language)
+    marks = event_marks(occurrence, text)
+    shown_marks = " ".join(mark for mark, _meaning in marks)
+    start, end = occurrence.start, occurrence.end
+    if isinstance(start, datetime) and not occurrence.all_day:
+        times = replies.clock_text(start.time()) if start.date() == day else ""
+        if isinstance(end, datetime) and end > start:
+            spoken_times = (
+                f"{replies.clock_text(start.time())}\u2013{replies.clock_text(end.time())}"
+            )
+        else:
+            spoken_times = replies.clock_text(start.time())
+        label = " ".join(part for part in (times, occurrence.title, shown_marks) if part)
+    else:
+        spoken_times = text("all day")
+        label = " ".join(part for part in (occurrence.title, shown_marks) if part)
+    meanings = [meaning for _mark, meaning in marks]
+    spoken = ", ".join([occurrence.title, replies.day_text(day, day), spoken_times, *meanings])
+    return label, spoken

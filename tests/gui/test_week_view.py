@@ -1,0 +1,362 @@
+"""The week view in the real window, with the real models and calendars (a file and a Radicale
+server on 127.0.0.1): events as blocks at their times, today and now marked, the weeks before
+and after, an event clicked open, deleted with a yes and brought back, moved, its length and title
+changed and undone, all
+through the same dialog and backend as a spoken request; the keyboard does it all too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import QWidget
+
+from app.gui.event_details import EventDetails
+from app.gui.preferences import load_preferences
+from app.gui.week_view import HOUR_HEIGHT, EventBlock, WeekView
+from app.pipeline import Pipeline
+from app.speech.audio import load_audio
+from calendar_backend import CalendarStore
+from tests.conftest import BERLIN
+from tests.gui.test_main_window import (
+    ANSWER_TIMEOUT_MS,
+    FIXTURES,
+    NOW,
+    TOMORROW_3PM,
+    Harness,
+    seed_dentist,
+    type_request,
+)
+
+MONDAY = date(2026, 3, 23)  # the week of NOW (Thursday, March 26)
+FRIDAY = TOMORROW_3PM.date()
+NEXT_THURSDAY = datetime(2026, 4, 2, 9, 0, tzinfo=BERLIN)  # after the agenda's days
+
+
+def week_of(harness: Harness) -> WeekView:
+    return harness.window.calendar.week
+
+
+def show_week(harness: Harness) -> WeekView:
+    harness.qtbot.mouseClick(harness.window.calendar.week_button, Qt.MouseButton.LeftButton)
+    week = week_of(harness)
+    assert week.isVisible()
+    return week
+
+
+def titles(week: WeekView) -> list[str]:
+    return [block.occurrence.title for block in week.blocks()]
+
+
+def only_block(week: WeekView, title: str) -> EventBlock:
+    (block,) = week.blocks_titled(title)
+    return block
+
+
+def open_details(harness: Harness, title: str) -> EventDetails:
+    harness.qtbot.mouseClick(only_block(week_of(harness), title), Qt.MouseButton.LeftButton)
+    details = harness.window.events.details
+    assert details is not None and details.isVisible()
+    return details
+
+
+def focused(harness: Harness) -> QWidget | None:
+    """The widget that has the keyboard in the window (whether or not the window is the
+    active one: the tests share one offscreen screen)."""
+    return harness.window.focusWidget()
+
+
+def answer_to(harness: Harness, button: QWidget) -> None:
+    with harness.qtbot.waitSignal(harness.window.answered, timeout=ANSWER_TIMEOUT_MS):
+        harness.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    harness.settle()
+
+
+def yes_button(harness: Harness) -> QWidget:
+    buttons = {button.objectName(): button for button in harness.window.choice_buttons()}
+    return buttons["confirm-0"]
+
+
+def test_the_week_shows_each_event_at_its_time_with_today_now_and_marks(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    seed_dentist(harness.store)
+    harness.store.create(
+        "Choir",
+        datetime(2026, 3, 24, 18, 30, tzinfo=BERLIN),
+        timedelta(hours=2),
+        recurrence="FREQ=WEEKLY;COUNT=4",
+        reminder_minutes=15,
+    )
+    harness.store.create("Holiday", date(2026, 3, 25), timedelta(days=2))
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=10_000)
+    assert load_preferences(harness.settings).calendar_view == "week"  # the choice is kept
+
+    dentist = only_block(week, "Dentist appointment")
+    assert dentist.day == 4  # Friday's column
+    left, width = week.hours.column(4)
+    assert left <= dentist.x() and dentist.x() + dentist.width() <= left + width
+    assert dentist.y() == pytest.approx(15 * HOUR_HEIGHT, abs=2)
+    assert dentist.height() == pytest.approx(HOUR_HEIGHT, abs=3)
+    assert dentist.text() == "3:00 PM Dentist appointment"
+
+    choir = only_block(week, "Choir")
+    assert choir.text() == "6:30 PM Choir \u21bb \u25f7"
+    assert "Recurring appointment" in choir.accessibleName()
+    assert "Reminder 15 min before" in choir.accessibleName()
+
+    holiday = week.blocks_titled("Holiday")
+    assert [block.day for block in holiday] == [2, 3]  # in the all-day row, each of its days
+    assert all(block.parent() is week.header for block in holiday)
+
+    assert week.hours.today_index() == 3  # Thursday
+    assert week.hours.now_line_y() == 10 * HOUR_HEIGHT
+    assert week.range_label.text() == "Mar 23 \u2013 29, 2026"
+    harness.screenshot("week-en")
+
+
+def test_the_previous_and_next_weeks_and_back_to_this_one(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    seed_dentist(harness.store)
+    harness.store.create("Standup", NEXT_THURSDAY, timedelta(minutes=15))
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=10_000)
+    assert "Standup" not in titles(week)
+
+    qtbot.mouseClick(week.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: titles(week) == ["Standup"], timeout=10_000)
+    assert week.first == MONDAY + timedelta(days=7)
+    assert week.hours.today_index() is None and week.hours.now_line_y() is None
+    assert "Standup" not in harness.agenda_titles()  # the agenda still shows its seven days
+
+    qtbot.mouseClick(week.previous_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(week.previous_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: week.first == MONDAY - timedelta(days=7), timeout=10_000)
+    qtbot.waitUntil(lambda: titles(week) == [], timeout=10_000)
+
+    qtbot.mouseClick(week.today_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=10_000)
+    assert week.first == MONDAY
+
+
+@pytest.mark.parametrize("where", ["file", "server"])
+def test_an_event_clicked_is_deleted_with_a_yes_undone_and_moved(
+    qtbot, tmp_path: Path, pipeline: Pipeline, where: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("caldav_url") if where == "server" else ""
+    harness = Harness(qtbot, tmp_path, pipeline, calendar_url=url)
+    seed_dentist(harness.store)  # Friday 3 PM, one hour
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=20_000)
+    window = harness.window
+
+    details = open_details(harness, "Dentist appointment")
+    facts = {name: label.text() for name, label in details.values.items()}
+    assert facts["When"] == "Friday, March 27, 3:00 PM\u20134:00 PM"
+    assert facts["Length"] == "1 hour"
+    assert facts["Repeats"] == "Only once"
+    assert facts["Reminder"] == "No reminder"
+    assert facts["Calendar"] == harness.preferences.calendar_location
+    harness.screenshot(f"week-details-{where}")
+
+    answer_to(harness, details.delete_button)
+    assert window.state == "waiting"
+    assert window.reply_label.text() == (
+        "Shall I delete Dentist appointment on Friday, March 27 at 3:00 PM?"
+    )
+    assert harness.titles_on(FRIDAY) == ["Dentist appointment"]  # nothing before the yes
+    answer_to(harness, yes_button(harness))
+    assert harness.titles_on(FRIDAY) == []
+    assert "Dentist appointment" not in titles(week)
+
+    answer_to(harness, window.undo_button)
+    assert harness.titles_on(FRIDAY) == ["Dentist appointment"]
+    assert "Dentist appointment" in titles(week)
+
+    details = open_details(harness, "Dentist appointment")
+    details.new_day.setDate(QDate(2026, 3, 26))
+    details.new_time.setTime(QTime(17, 15))
+    answer_to(harness, details.edit_button)  # the start alone: asked as a move
+    assert window.reply_label.text().startswith("Shall I move Dentist appointment from")
+    answer_to(harness, yes_button(harness))
+    (moved,) = harness.store.occurrences(NOW.date(), NOW.date())
+    assert moved.start == datetime(2026, 3, 26, 17, 15, tzinfo=BERLIN)
+    assert moved.end - moved.start == timedelta(hours=1)
+    assert harness.titles_on(FRIDAY) == []
+    block = only_block(week, "Dentist appointment")
+    assert block.day == 3
+    assert block.y() == pytest.approx(17.25 * HOUR_HEIGHT, abs=2)
+
+
+@pytest.mark.parametrize("where", ["file", "server"])
+def test_an_event_clicked_gets_a_new_length_and_title_with_a_yes_and_undo_restores_it(
+    qtbot, tmp_path: Path, pipeline: Pipeline, where: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("caldav_url") if where == "server" else ""
+    harness = Harness(qtbot, tmp_path, pipeline, calendar_url=url)
+    seed_dentist(harness.store)  # Friday 3 PM, one hour
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=20_000)
+    window = harness.window
+    block_height = only_block(week, "Dentist appointment").height()
+
+    details = open_details(harness, "Dentist appointment")
+    assert details.new_length.value() == 60
+    assert details.new_title.text() == "Dentist appointment"
+    assert details.new_length.accessibleName() == "New length in minutes"
+    assert details.new_title.accessibleName() == "New title"
+    assert details.edit_button.text() == "Edit…"
+    details.new_title.clear()
+    assert not details.edit_button.isEnabled()  # no appointment without a title
+    qtbot.keyClicks(details.new_title, "Dentist, Dr. Weber; check-up")
+    details.new_length.setValue(90)
+    answer_to(harness, details.edit_button)
+    assert window.state == "waiting"
+    assert window.reply_label.text() == (
+        "Shall I change Dentist appointment on Friday, March 27 at 3:00 PM to the title "
+        "“Dentist, Dr. Weber; check-up” and a length of 1 hour and 30 minutes?"
+    )
+    assert yes_button(harness).text() == "Yes, change it"
+    assert harness.titles_on(FRIDAY) == ["Dentist appointment"]  # nothing before the yes
+
+    answer_to(harness, yes_button(harness))
+    (edited,) = harness.store.occurrences(FRIDAY, FRIDAY)
+    assert edited.title == "Dentist, Dr. Weber; check-up"
+    assert edited.end - edited.start == timedelta(minutes=90)
+    block = only_block(week, "Dentist, Dr. Weber; check-up")
+    assert block.height() == pytest.approx(block_height * 1.5, abs=3)
+
+    answer_to(harness, window.undo_button)
+    (restored,) = harness.store.occurrences(FRIDAY, FRIDAY)
+    assert (restored.title, restored.end - restored.start) == (
+        "Dentist appointment",
+        timedelta(hours=1),
+    )
+    assert titles(week) == ["Dentist appointment"]
+    assert only_block(week, "Dentist appointment").height() == block_height
+
+
+def test_the_keyboard_moves_between_events_opens_and_deletes(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    seed_dentist(harness.store)
+    harness.store.create("Gym", TOMORROW_3PM.replace(hour=18), timedelta(hours=1))
+    harness.store.create("Breakfast", datetime(2026, 3, 24, 8, 0, tzinfo=BERLIN))
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: len(week.blocks()) == 3, timeout=10_000)
+    breakfast = only_block(week, "Breakfast")
+    breakfast.setFocus()
+    qtbot.keyClick(breakfast, Qt.Key.Key_Right)  # Wednesday and Thursday are empty
+    assert focused(harness) is only_block(week, "Dentist appointment")
+    qtbot.keyClick(only_block(week, "Dentist appointment"), Qt.Key.Key_Down)
+    gym = only_block(week, "Gym")
+    assert focused(harness) is gym
+    qtbot.keyClick(gym, Qt.Key.Key_Up)
+    assert focused(harness) is only_block(week, "Dentist appointment")
+
+    qtbot.keyClick(only_block(week, "Dentist appointment"), Qt.Key.Key_Return)
+    details = harness.window.events.details
+    assert details is not None and details.isVisible()
+    details.reject()
+
+    gym.setFocus()
+    with qtbot.waitSignal(harness.window.answered, timeout=ANSWER_TIMEOUT_MS):
+        qtbot.keyClick(gym, Qt.Key.Key_Delete)
+    harness.settle()
+    assert harness.window.reply_label.text() == "Shall I delete Gym on Friday, March 27 at 6:00 PM?"
+    assert focused(harness) is yes_button(harness)  # Enter there says yes
+    with qtbot.waitSignal(harness.window.answered, timeout=ANSWER_TIMEOUT_MS):
+        qtbot.keyClick(yes_button(harness), Qt.Key.Key_Return)
+    harness.settle()
+    assert harness.titles_on(FRIDAY) == ["Dentist appointment"]
+    assert "Gym" not in titles(week)
+
+    for accessible in (week.previous_button, week.next_button, week.today_button):
+        assert accessible.accessibleName()
+    assert harness.window.talk_button.accessibleName() == "Talk (Space)"
+
+
+def test_space_talks_while_an_event_has_the_focus(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    seed_dentist(harness.store)
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=10_000)
+    block = only_block(week, "Dentist appointment")
+    block.setFocus()
+    harness.recordings.append(load_audio(FIXTURES / "en_create_lunch.flac"))
+    qtbot.keyClick(block, Qt.Key.Key_Space)
+    assert harness.window.state == "listening"
+    with qtbot.waitSignal(harness.window.answered, timeout=ANSWER_TIMEOUT_MS):
+        qtbot.keyClick(harness.window, Qt.Key.Key_Space)
+    harness.settle()
+    assert "lunch with Sarah" in titles(week)  # a spoken request shows in the week at once
+    assert harness.window.events.details is None  # Space talked; it did not open the event
+
+
+def test_a_typed_request_and_another_programs_change_show_in_the_week_at_once(
+    qtbot, tmp_path: Path, pipeline: Pipeline
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline)
+    harness.start()
+    week = show_week(harness)
+    type_request(harness, "Put lunch with Sarah on my calendar on Saturday at noon for two hours.")
+    lunch = only_block(week, "lunch with Sarah")
+    assert lunch.day == 5
+    assert lunch.y() == pytest.approx(12 * HOUR_HEIGHT, abs=2)
+    assert lunch.height() == pytest.approx(2 * HOUR_HEIGHT, abs=3)
+
+    other_program = CalendarStore(harness.preferences.calendar_path, zone=BERLIN)
+    other_program.create("Choir", datetime(2026, 3, 29, 18, 0, tzinfo=BERLIN), timedelta(hours=2))
+    qtbot.waitUntil(lambda: "Choir" in titles(week), timeout=10_000)
+    assert only_block(week, "Choir").day == 6
+
+
+def test_a_german_week_speaks_german(qtbot, tmp_path: Path, pipeline: Pipeline) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language="de")
+    seed_dentist(harness.store)
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: "Dentist appointment" in titles(week), timeout=10_000)
+    assert week.header.day_names[0] == ("Mo.", "23.3.")
+    assert week.range_label.text() == "23.\u201329. M\u00e4rz 2026"
+    assert week.today_button.text() == "Diese Woche"
+    assert week.next_button.accessibleName() == "Nächste Woche"
+    assert only_block(week, "Dentist appointment").text() == "15:00 Dentist appointment"
+    assert harness.window.calendar.week_button.text() == "Woche"
+
+    details = open_details(harness, "Dentist appointment")
+    assert details.windowTitle() == "Termin"
+    assert set(details.values) == {
+        "Titel",
+        "Wann",
+        "Dauer",
+        "Wiederholung",
+        "Erinnerung",
+        "Kalender",
+    }
+    assert details.values["Wann"].text() == "Freitag, 27. März, 15:00\u201316:00"
+    assert details.values["Dauer"].text() == "1 Stunde"
+    assert details.delete_button.text() == "Löschen …"
+    assert details.edit_button.text() == "Ändern …"
+    assert details.new_length.accessibleName() == "Neue Dauer in Minuten"
+    answer_to(harness, details.delete_button)
+    assert harness.window.reply_label.text() == (
+        "Soll ich Dentist appointment am Freitag, 27. März um 15:00 löschen?"
+    )
+    assert yes_button(harness).text() == "Ja, löschen"
+    harness.screenshot("week-de-confirm")
