@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import time as timer
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from app.dialog import Dialog, Outcome
 from app.dialog.replies import replies_for
@@ -185,24 +187,34 @@ def load_pipeline(
     on_stage: Callable[[str], None] | None = None,
 ) -> Pipeline:
     """Load (and warm up) every model the assistant needs. Takes seconds: call it in a worker.
-    `voice_files`: Piper voices to prefer; `on_stage` hears "understanding", "recognition"
-    and "voices" as each starts loading."""
+    The three models load at the same time (each spends much of its loading reading files,
+    building its graph or running one thread); `on_stage` hears "understanding",
+    "recognition" and "voices" in turn, for the model the loading waits for now.
+    `voice_files`: Piper voices to prefer."""
     from app.nlu.llama_model import load_call_model
 
-    def stage(name: str) -> None:
-        if on_stage is not None:
-            on_stage(name)
-
-    stage("understanding")
-    understander = Understander(load_call_model())
-    recognizer = None
-    if speech_input:
-        stage("recognition")
-        recognizer = Recognizer()
-    synthesizer = None
-    if speech_output:
-        stage("voices")
+    def synthesizer_warmed_up() -> Synthesizer:
         synthesizer = Synthesizer(explicit_voices=tuple(voice_files))
         for language in ("en", "de"):
             synthesizer.warm_up(language)
-    return Pipeline(understander, recognizer, synthesizer)
+        return synthesizer
+
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="load") as pool:
+        understanding = pool.submit(lambda: Understander(load_call_model()))
+        recognition = pool.submit(Recognizer) if speech_input else None
+        voices = pool.submit(synthesizer_warmed_up) if speech_output else None
+        waits: list[tuple[str, Future[Any] | None]] = [
+            ("understanding", understanding),
+            ("recognition", recognition),
+            ("voices", voices),
+        ]
+        for stage, future in waits:
+            if future is not None and not future.done():
+                if on_stage is not None:
+                    on_stage(stage)
+                future.exception()
+        return Pipeline(
+            understanding.result(),
+            recognition.result() if recognition else None,
+            voices.result() if voices else None,
+        )
