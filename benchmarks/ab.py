@@ -4,7 +4,8 @@ B is e.g. an older commit in its own worktree; both sides run with the same Pyth
 and the same inputs:
 
     python -m benchmarks.ab --baseline /path/to/other/checkout [--pairs 3]
-        [--stages understanding-full,understanding-massive,recognition,first-audio]
+        [--stages understanding-full,understanding-massive,recognition,recognition-real,
+                  first-audio]
         [--full-commands-per-language N] [--massive-per-language N]
         [--first-audio-passes N] [--load idle|single|multi] [--out FOLDER]
 
@@ -91,6 +92,15 @@ def _clean_recordings(_options: Options) -> list[dict[str, Any]]:
     ]
 
 
+def _real_voices(_options: Options) -> list[dict[str, Any]]:
+    from benchmarks.suite import real_voice_recordings
+
+    return [
+        _recording(recording.key, recording.file, recording.language)
+        for recording in real_voice_recordings()
+    ]
+
+
 def _three_to_five_second_commands(options: Options) -> list[dict[str, Any]]:
     from benchmarks.suite import three_to_five_second_recordings
 
@@ -117,6 +127,12 @@ STAGES = (
         "understanding-massive", "understanding, MASSIVE dev (de+en)", "understanding", _massive_dev
     ),
     AbStage("recognition", "recognition per clean recording", "recognition", _clean_recordings),
+    AbStage(
+        "recognition-real",
+        "recognition per recording of a real person (../shared/data/speech)",
+        "recognition",
+        _real_voices,
+    ),
     AbStage(
         "first-audio",
         "end of a 3-5 s command → first reply audio",

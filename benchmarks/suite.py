@@ -28,6 +28,8 @@ from benchmarks.stats import spread
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "audio"
 MASSIVE = ROOT.parent / "shared" / "data" / "massive"
+REAL_VOICES = ROOT.parent / "shared" / "data" / "speech"
+"""Recordings of real people, German and English, with what they said (for measuring only)."""
 REPLIES = {
     "en": "I added Dentist on Saturday, March 28 at 3:00 PM. Anything else?",
     "de": "Ich habe Zahnarzt am Samstag, 28. März um 15:00 eingetragen. Sonst noch etwas?",
@@ -176,6 +178,19 @@ def three_to_five_second_recordings() -> list[Recording]:
     return [
         Recording(entry["file"], FIXTURES / entry["file"], entry["language"])
         for entry, _samples in three_to_five_second_commands()
+    ]
+
+
+def real_voice_entries(folder: Path = REAL_VOICES) -> list[dict[str, Any]]:
+    """The manifest of `REAL_VOICES`: file, lang, text (what was said) and more per line."""
+    lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def real_voice_recordings(folder: Path = REAL_VOICES) -> list[Recording]:
+    return [
+        Recording(entry["file"], folder / entry["file"], entry["lang"])
+        for entry in real_voice_entries(folder)
     ]
 
 

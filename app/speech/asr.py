@@ -41,10 +41,23 @@ class Transcript:
     """How much of it Silero VAD took for speech (all of it when VAD is off); 0.0: none."""
     ms: float
     """Recognition time (detection and decoding; not loading)."""
+    window_s: float = 30.0
+    """The encoder's window that gave the text: Whisper's whole 30 s, or one cut to the speech."""
 
 
 @dataclass(frozen=True)
 class RecognizerSettings:
+    """Measured on recordings of real people (`../shared/data/speech/`, 31 German and 29
+    English) beside our fixtures, side by side, with `python -m benchmarks.recognition_window`
+    (README, "Speech"). Beam 3 made 15.4 % word errors in German and 4.8 % in English
+    (normalized), against 19.1 % and 6.1 % with beam 1, for about 1.3 times the time; but it
+    heard the self-test's recorded "Add dentist tomorrow …" as "Adventist tomorrow …", where
+    beam 1 keeps "dentist". Windows cut to 10, 15 or 20 s were faster (about 0.5, 0.7 and 0.8
+    of the time) but lost the key word of synthesized commands ("When is my next interest
+    appointment?", "Addentus tomorrow at 3 pm"). So beam 1 and the whole window stay until
+    recordings of people saying calendar commands decide it. A domain prompt or hotwords
+    made more errors."""
+
     beam_size: int = 1
     cpu_threads: int = 0
     """0: one per CPU core."""
@@ -53,12 +66,14 @@ class RecognizerSettings:
     compute_type: str = "int8"
     min_window_s: float = 30.0
     """The encoder's window: the speech and `window_margin_s` after it, at least this long,
-    at most Whisper's 30 s. 30 (the default): always the whole window, as Whisper was
-    trained; shorter windows are faster but lost words on our fixtures (see the class above)."""
+    at most Whisper's 30 s (the default: the whole window, as Whisper was trained). The
+    encoder's time grows with the window."""
     window_margin_s: float = 1.0
     sure_log_prob: float = -0.5
     """Below this mean log probability per token (or with no text at all) a short window's
-    transcript is heard again with the whole 30 s window."""
+    transcript is heard again with the whole 30 s window (with a 10 s window: 5 of the 60
+    real recordings, and nearly every espeak-ng German fixture, a voice the decoder is never
+    sure of)."""
     quiet_vad_threshold: float = 0.2
     """When Silero VAD at its usual threshold (0.5) finds no speech, a second look at this
     threshold: a quiet but clear voice ("de/cv_libreasr_04" of ../shared/data/speech) scores
@@ -99,11 +114,8 @@ class _ReusingEncoderWhisperModel(WhisperModel):  # type: ignore[misc]
 
     Whisper encodes 30 seconds whatever was said; the encoder's cost grows with the window.
     `window_frames` cuts the zero padding after the speech down to that many frames.
-    Cut to the speech alone, the decoder loops (English words repeated); at 10 or 15 s it
-    heard "dentist" as "interest" in a synthesized command, and at 20 s "Adentus" in the 8 kHz
-    copy of a recorded one, where 30 s hears both right. So the whole window stays the default
-    (`RecognizerSettings.min_window_s`) until a shorter one is shown not to lose words
-    (README, "Benchmarks")."""
+    Cut to the speech alone, the decoder loops (English words repeated); what shorter
+    windows did is measured in `RecognizerSettings`."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -183,10 +195,22 @@ class Recognizer:
             # Unsure on the short window: hear it again as Whisper was trained, 30 s.
             self._model.window_frames = None
             chosen, probability, text, _ = self._recognize(speech, language)
+        window_s = self._window_seconds()
         self._model.forget_encoding()
         return Transcript(
-            text, chosen, round(probability, 4), round(duration_s, 3), speech_s, _ms_since(started)
+            text,
+            chosen,
+            round(probability, 4),
+            round(duration_s, 3),
+            speech_s,
+            _ms_since(started),
+            window_s,
         )
+
+    def _window_seconds(self) -> float:
+        extractor = self._model.feature_extractor
+        frames = self._model.window_frames or self._full_window_frames
+        return round(frames * int(extractor.hop_length) / int(extractor.sampling_rate), 2)
 
     @property
     def _full_window_frames(self) -> int:
@@ -261,7 +285,9 @@ class Recognizer:
         ):
             return None
         speech_s = round(len(speech) / SAMPLE_RATE, 3)
-        return Transcript(text, chosen, round(probability, 4), 0.0, speech_s, 0.0)
+        return Transcript(
+            text, chosen, round(probability, 4), 0.0, speech_s, 0.0, self._window_seconds()
+        )
 
     def _decode(self, speech: Samples, language: str) -> tuple[str, float]:
         """The text and the decoder's mean log probability per token over it."""

@@ -4,18 +4,22 @@ summary of a side's runs and the stages option (the runs themselves load models:
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
 from benchmarks.ab import (
     RUNNER,
     STAGE_NAMES,
+    STAGES,
+    Options,
     _stages,
     describe,
     runner_command,
     side_order,
     summarise_side,
 )
+from benchmarks.suite import REAL_VOICES
 from tests.conftest import REPO_ROOT
 
 
@@ -67,11 +71,27 @@ def test_a_side_is_summarised_per_run_and_over_every_call() -> None:
 def test_the_stages_option_keeps_the_report_order_and_refuses_unknown_ones() -> None:
     chosen = _stages("first-audio, understanding-full")
     assert [stage.name for stage in chosen] == ["understanding-full", "first-audio"]
-    assert len(STAGE_NAMES) == 4
+    assert STAGE_NAMES == (
+        "understanding-full",
+        "understanding-massive",
+        "recognition",
+        "recognition-real",
+        "first-audio",
+    )
     with pytest.raises(argparse.ArgumentTypeError, match="unknown stage speed"):
         _stages("speed")
     with pytest.raises(argparse.ArgumentTypeError):
         _stages("")
+
+
+def test_the_real_voices_stage_sends_every_recording_of_a_person_with_its_language() -> None:
+    if not (REAL_VOICES / "manifest.jsonl").is_file():
+        pytest.skip("no ../shared/data/speech here")
+    stage = next(stage for stage in STAGES if stage.name == "recognition-real")
+    inputs = stage.inputs(Options())
+    assert len(inputs) >= 60
+    assert {entry["language"] for entry in inputs} == {"de", "en"}
+    assert all(Path(entry["file"]).is_file() for entry in inputs)
 
 
 def test_a_checkout_is_described_by_its_commit() -> None:

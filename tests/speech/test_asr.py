@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.speech.asr import Recognizer
+from app.speech.asr import Recognizer, RecognizerSettings
 from app.speech.audio import SAMPLE_RATE, load_audio, write_wav
 from app.speech.evaluation import word_errors
 
@@ -28,6 +28,19 @@ def test_english_command_is_transcribed_and_detected(recognizer: Recognizer):
         len(load_audio(FIXTURES / "en_list_tomorrow.flac")) / SAMPLE_RATE, abs=0.01
     )
     assert transcript.ms > 0
+
+
+def test_a_command_is_heard_in_the_whole_window_by_default(recognizer: Recognizer):
+    transcript = recognizer.transcribe_file(FIXTURES / "en_list_tomorrow.flac")
+    assert transcript.window_s == 30
+
+
+def test_a_shorter_window_when_set_is_cut_to_the_speech_and_a_margin():
+    short = Recognizer(RecognizerSettings(min_window_s=10))
+    transcript = short.transcribe_file(FIXTURES / "en_list_tomorrow.flac")
+    assert transcript.speech_s + short.settings.window_margin_s < 10
+    assert transcript.window_s == 10
+    assert word_errors("What's on my calendar tomorrow?", transcript.text)[0] <= 1
 
 
 def test_detection_chooses_only_between_german_and_english(recognizer: Recognizer):
