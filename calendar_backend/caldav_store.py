@@ -40,6 +40,7 @@ from calendar_backend.errors import (
     CalendarServerError,
     CannotUndoError,
     EventNotFoundError,
+    phrase,
 )
 from calendar_backend.location import CalDAVLocation
 from calendar_backend.models import Change, Occurrence
@@ -279,7 +280,7 @@ def server_errors(
     except niquests.exceptions.SSLError as error:
         raise CalendarServerError(
             name,
-            f"its certificate could not be verified ({_short(error)})",
+            phrase("its certificate could not be verified ({detail})", detail=_short(error)),
             "Check the address; a server with a self-signed certificate needs its "
             "certificate authority trusted by this computer.",
             reachable=False,
@@ -288,7 +289,7 @@ def server_errors(
     except niquests.exceptions.Timeout as error:
         raise CalendarServerError(
             name,
-            f"the server did not answer within {timeout_s:g} seconds",
+            phrase("the server did not answer within {seconds} seconds", seconds=f"{timeout_s:g}"),
             "Check the network connection and try again.",
             reachable=False,
             doing=doing,
@@ -312,7 +313,7 @@ def server_errors(
     except dav_error.DAVError as error:
         raise CalendarServerError(
             name,
-            f"the server answered with an error ({_short(error)})",
+            phrase("the server answered with an error ({detail})", detail=_short(error)),
             "Try again later; if it keeps failing, check the calendar in another program.",
             reachable=True,
             doing=doing,
@@ -320,7 +321,7 @@ def server_errors(
     except (niquests.exceptions.RequestException, etree.LxmlError, ValueError) as error:
         raise CalendarServerError(
             name,
-            f"the server's answer is not a calendar ({_short(error)})",
+            phrase("the server's answer is not a calendar ({detail})", detail=_short(error)),
             "Check that the address is a CalDAV calendar.",
             reachable=True,
             doing=doing,
@@ -331,16 +332,23 @@ def _refused(
     name: str, error: dav_error.AuthorizationError, user: str | None, password_given: bool
 ) -> CalendarAccessDeniedError:
     if error.status == 403:
-        problem = f"the server does not let {user or 'this user'} use it"
+        problem = (
+            phrase("the server does not let {user} use it", user=user)
+            if user
+            else phrase("the server does not let this user use it")
+        )
     elif not password_given:
-        problem = "the server asks for a password, and none is kept for this calendar"
+        problem = phrase("the server asks for a password, and none is kept for this calendar")
     else:
-        problem = "the server refused the user name or password"
+        problem = phrase("the server refused the user name or password")
     return CalendarAccessDeniedError(
         name,
         problem,
-        "Check the user name in the calendar URL and the password in the settings "
-        f"(scripts: {PASSWORD_VARIABLE}).",
+        phrase(
+            "Check the user name in the calendar URL and the password in the settings"
+            " (scripts: {variable}).",
+            variable=PASSWORD_VARIABLE,
+        ),
         reachable=True,
     )
 

@@ -17,7 +17,7 @@ import icalendar
 import recurring_ical_events
 from icalendar import Calendar, Component
 
-from calendar_backend.errors import CalendarFileError
+from calendar_backend.errors import CalendarFileError, phrase
 from calendar_backend.models import Occurrence
 from calendar_backend.rawtext import (
     RawComponent,
@@ -109,7 +109,7 @@ class CalendarDocument:
         except (ValueError, IndexError, KeyError, TypeError) as error:
             raise CalendarFileError(
                 self.path,
-                f"it is not a valid iCalendar file ({_one_line(error)})",
+                phrase("it is not a valid iCalendar file ({detail})", detail=_one_line(error)),
                 NOT_EDITABLE_ADVICE,
             ) from error
         if not components:
@@ -152,7 +152,10 @@ class CalendarDocument:
         if self.structure_problem is not None:
             raise CalendarFileError(
                 self.path,
-                f"its structure cannot be edited safely ({self.structure_problem})",
+                phrase(
+                    "its structure cannot be edited safely ({detail})",
+                    detail=self.structure_problem,
+                ),
                 NOT_EDITABLE_ADVICE,
             )
 

@@ -3,11 +3,38 @@ user can do."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from calendar_backend.models import Occurrence
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words of an error as an English template and the values that fill it, so that the
+    window and the dialog can say them in another language (the template is the key of its
+    translation in `locales/<lang>/calendar_problems.toml`). Values are not words: sizes,
+    paths, statuses, a library's own detail."""
+
+    template: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template.format(**self.values)
+
+
+def phrase(template: str, /, **values: object) -> Phrase:
+    return Phrase(template, values)
+
+
+def _phrase(words: str | Phrase) -> Phrase:
+    # A plain string is a template without values; braces in it are literal.
+    if isinstance(words, Phrase):
+        return words
+    return Phrase(words.replace("{", "{{").replace("}", "}}"))
 
 
 class CalendarError(Exception):
@@ -17,11 +44,13 @@ class CalendarError(Exception):
 class CalendarFileError(CalendarError):
     """The calendar file cannot be read, parsed or written. The file was left untouched."""
 
-    def __init__(self, path: Path | str, problem: str, advice: str) -> None:
+    def __init__(self, path: Path | str, problem: str | Phrase, advice: str | Phrase) -> None:
         self.path = path
-        self.problem = problem
-        self.advice = advice
-        super().__init__(f"{path}: {problem}. {advice}")
+        self.problem_phrase = _phrase(problem)
+        self.advice_phrase = _phrase(advice)
+        self.problem = str(self.problem_phrase)
+        self.advice = str(self.advice_phrase)
+        super().__init__(f"{path}: {self.problem}. {self.advice}")
 
 
 class CalendarChangedError(CalendarError):
@@ -30,6 +59,7 @@ class CalendarChangedError(CalendarError):
 
     def __init__(self, path: Path | str, detail: str) -> None:
         self.path = path
+        self.detail_phrase = _phrase(detail)
         super().__init__(
             f"{path} was changed by another program while it was being edited ({detail}); "
             "nothing was written. Try again."
@@ -42,15 +72,25 @@ class CalendarServerError(CalendarError):
     all (down, offline, too slow), so that what was shown before is only out of date."""
 
     def __init__(
-        self, url: str, problem: str, advice: str, *, reachable: bool, doing: str = ""
+        self,
+        url: str,
+        problem: str | Phrase,
+        advice: str | Phrase,
+        *,
+        reachable: bool,
+        doing: str = "",
     ) -> None:
         self.url = url
-        self.problem = problem
+        self.problem_phrase = _phrase(problem)
+        self.advice_phrase = _phrase(advice)
+        self.problem = str(self.problem_phrase)
         """The cause alone, short enough for a note beside the agenda."""
-        self.advice = advice
+        self.advice = str(self.advice_phrase)
+        self.doing = doing
+        """What could not be done, e.g. "read the calendar" (a fixed phrase; "" if unsaid)."""
         self.reachable = reachable
         consequence = f", so it could not {doing}; nothing was changed" if doing else ""
-        super().__init__(f"{url}: {problem}{consequence}. {advice}")
+        super().__init__(f"{url}: {self.problem}{consequence}. {self.advice}")
 
 
 class CalendarAccessDeniedError(CalendarServerError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from calendar_backend.errors import CalendarChangedError, CalendarFileError
+from calendar_backend.errors import CalendarChangedError, CalendarFileError, phrase
 
 DEFAULT_BACKUPS_KEPT = 20
 MAX_CALENDAR_BYTES = 50 * 1024 * 1024
@@ -76,16 +76,22 @@ class CalendarStorage:
                 if status.st_size > MAX_CALENDAR_BYTES:
                     raise CalendarFileError(
                         self.path,
-                        f"it is {status.st_size:,} bytes, more than the "
-                        f"{MAX_CALENDAR_BYTES // (1024 * 1024)} MB a calendar file may have",
+                        phrase(
+                            "it is {size} bytes, more than the {limit} MB a calendar file may have",
+                            size=f"{status.st_size:,}",
+                            limit=MAX_CALENDAR_BYTES // (1024 * 1024),
+                        ),
                         "Choose the calendar file itself, not an archive or a disk image.",
                     )
                 data = stream.read(MAX_CALENDAR_BYTES + 1)
                 if len(data) > MAX_CALENDAR_BYTES:
                     raise CalendarFileError(
                         self.path,
-                        f"it grew beyond the {MAX_CALENDAR_BYTES:,} bytes a calendar file may "
-                        "have while it was read",
+                        phrase(
+                            "it grew beyond the {limit} bytes a calendar file may have while it"
+                            " was read",
+                            limit=f"{MAX_CALENDAR_BYTES:,}",
+                        ),
                         "Choose the calendar file itself.",
                     )
         except FileNotFoundError as error:
@@ -104,7 +110,9 @@ class CalendarStorage:
             ) from error
         except OSError as error:
             raise CalendarFileError(
-                self.path, f"it could not be read ({error.strerror})", "Check the disk."
+                self.path,
+                phrase("it could not be read ({reason})", reason=error.strerror),
+                "Check the disk.",
             ) from error
         return Snapshot(data, _fingerprint(data, status))
 
@@ -115,7 +123,9 @@ class CalendarStorage:
         if self.path.is_symlink():
             raise CalendarFileError(
                 self.path,
-                f"it is a link to {self.path.readlink()}, which does not exist",
+                phrase(
+                    "it is a link to {target}, which does not exist", target=self.path.readlink()
+                ),
                 "Connect the drive or folder it points to, or choose another file.",
             )
         try:
@@ -126,7 +136,9 @@ class CalendarStorage:
         except OSError as error:
             raise CalendarFileError(
                 self.path,
-                f"a new calendar could not be created there ({error.strerror})",
+                phrase(
+                    "a new calendar could not be created there ({reason})", reason=error.strerror
+                ),
                 "Choose a folder you can write to.",
             ) from error
         with os.fdopen(descriptor, "wb") as stream:
@@ -157,7 +169,7 @@ class CalendarStorage:
         except OSError as error:
             raise CalendarFileError(
                 self.path,
-                f"it could not be saved ({error.strerror or error})",
+                phrase("it could not be saved ({reason})", reason=error.strerror or error),
                 "Check that the disk has space and the folder is writable; "
                 "the file was left as it was.",
             ) from error

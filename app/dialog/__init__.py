@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.calendar_problems import error_words
 from app.dialog.answers import fill_missing, ordinal, says, words
 from app.dialog.creating import create
 from app.dialog.deleting import delete, delete_occurrence, delete_question
@@ -282,7 +283,7 @@ class Dialog:
             log.warning("%s", error)
             message = replies.say("server_error" if error.reachable else "server_unreachable")
         else:
-            message = replies.say("calendar_error", problem=str(error))
+            message = replies.say("calendar_error", problem=error_words(error, language))
         return Outcome("error", message, language, call=call)
 
 

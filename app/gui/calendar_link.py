@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Protocol
 
+from app.calendar_problems import problem_words
 from app.dialog import Dialog
 from app.gui.answers import CalendarView, read_view
 from app.gui.calendar_panel import CalendarPanel
@@ -139,7 +140,7 @@ class CalendarLink:
             text(
                 "The calendar file cannot be used: {reason}. Choose another file in Settings"
                 " or repair this one.",
-                reason=message_for(error).rstrip("."),
+                reason=message_for(error, text.language).rstrip("."),
             )
         )
 
@@ -152,7 +153,7 @@ class CalendarLink:
             host.calendar.stale.setText(
                 text(
                     "Not up to date: {problem}. As of {time}.",
-                    problem=error.problem,
+                    problem=problem_words(error, text.language),
                     time=read_at.strftime("%H:%M"),
                 )
             )
@@ -161,7 +162,7 @@ class CalendarLink:
             host.conversation.show_error(
                 text(
                     "The calendar server cannot be used: {reason}",
-                    reason=message_for(error),
+                    reason=message_for(error, text.language),
                 )
             )
 

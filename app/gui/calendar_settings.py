@@ -165,7 +165,7 @@ class CalendarSettings(QWidget):
     def _calendars_not_found(self, error: BaseException) -> None:
         self.find_button.setEnabled(True)
         self.calendars.clear()
-        self.status.setText(message_for(error))
+        self.status.setText(message_for(error, self.text.language))
 
     def _choose_file(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(

@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
             self.text(
                 "The speech and language models could not be loaded: {reason}. Run the set-up"
                 " again (./scripts/run) to restore them, then restart the app.",
-                reason=message_for(error).rstrip("."),
+                reason=message_for(error, self.text.language).rstrip("."),
             )
         )
         self._set_state("unavailable")
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
         self.show_error(
             self.text(
                 "Something went wrong: {reason}. Please try again.",
-                reason=message_for(error).rstrip("."),
+                reason=message_for(error, self.text.language).rstrip("."),
             )
         )
         self._set_state(self.idle_state())

@@ -209,7 +209,7 @@ class SettingsDialog(QDialog):
             try:
                 self.calendar.save_password()
             except CalendarError as error:
-                problem = message_for(error)
+                problem = message_for(error, self.text.language)
         if problem is not None:
             QMessageBox.warning(self, self.text("Calendar not saved"), problem)
             return

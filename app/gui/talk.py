@@ -212,7 +212,7 @@ class TalkSession:
             problem = text(
                 "The reply could not be spoken: {reason}. Check the voice and the speakers in"
                 " Settings, or turn spoken replies off.",
-                reason=message_for(error).rstrip("."),
+                reason=message_for(error, text.language).rstrip("."),
             )
         host.conversation.show_error(problem)
         host.set_state(host.idle_state())
@@ -233,7 +233,7 @@ def microphone_problem(error: BaseException, text: UiText) -> str:
         )
     return text(
         "{problem}. Check the microphone in Settings and try again.",
-        problem=as_sentence(message_for(error).rstrip(".")),
+        problem=as_sentence(message_for(error, text.language).rstrip(".")),
     )
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from app.calendar_problems import error_words
+
 _log = logging.getLogger(__name__)
 
 Report = Callable[[str], None]
@@ -41,9 +43,10 @@ class Task(QRunnable):
         self.signals.finished.emit(result)
 
 
-def message_for(error: BaseException) -> str:
-    """The error's own words (ours say what happened and what to do), else its kind."""
-    return str(error).strip() or type(error).__name__
+def message_for(error: BaseException, language: str) -> str:
+    """The error's own words in the window's language (ours say what happened and what to
+    do); an error without a wording there is named with its own words in parentheses."""
+    return error_words(error, language)
 
 
 def as_sentence(text: str) -> str:

@@ -610,7 +610,8 @@ def silent(reason: str) -> Recording:
         (
             RuntimeError("PortAudio is missing"),
             "PortAudio is missing. Check the microphone in Settings",
-            "PortAudio is missing. Prüfen Sie das Mikrofon in den Einstellungen",
+            "Ein unerwarteter Fehler ist aufgetreten (RuntimeError: PortAudio is missing). Prüfen"
+            " Sie das Mikrofon in den Einstellungen",
         ),
     ],
 )
