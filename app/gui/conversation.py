@@ -337,6 +337,10 @@ def clear_layout(layout: QLayout) -> None:
             continue
         widget, inner = item.widget(), item.layout()
         if widget is not None:
+            # Out of the window at once: until Qt deletes it, it would still be found
+            # among the window's children (an old "Yes" taking the keyboard).
+            widget.hide()
+            widget.setParent(None)
             widget.deleteLater()
         elif inner is not None:
             clear_layout(inner)

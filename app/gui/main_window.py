@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
             self._focus_choice = False
             yes = [b for b in self.choice_buttons() if b.objectName() == "confirm-0"]
             if yes:
-                yes[-1].setFocus(Qt.FocusReason.OtherFocusReason)
+                yes[0].setFocus(Qt.FocusReason.OtherFocusReason)
         self.state_changed.emit(state)
 
     set_state = _set_state
