@@ -94,9 +94,11 @@ _TYPED_ORDER: tuple[ParameterKind, ...] = ("duration", "time", "date", "recurren
 """Where a phrase of the wrong type may go: the first empty slot of these whose reader takes it."""
 
 
-def _lengths_said(utterance: Utterance, has_recurrence: bool, start: time | None) -> list[range]:
-    """Spans that say how long the event lasts (see the module's docstring); with the event's
-    `start`, also an end clock time ("bis 15 Uhr", "until 5 pm")."""
+def _lengths_said(
+    utterance: Utterance, has_recurrence: bool, start: time | None, placed: list[range]
+) -> list[range]:
+    """Spans outside the `placed` ones that say how long the event lasts (see the module's
+    docstring); with the event's `start`, also an end clock time ("bis 15 Uhr", "until 5 pm")."""
     spans = []
     count = len(utterance.words)
     for first in range(count):
@@ -104,6 +106,8 @@ def _lengths_said(utterance: Utterance, has_recurrence: bool, start: time | None
             span = range(first, stop)
             if stop - 1 > first and utterance.ends_a_clause(stop - 2):
                 break  # "at six, 90 minutes": a length does not run across a comma
+            if any(overlaps(span, other) for other in placed):
+                continue  # "um viertel nach acht drei Stunden": the clock's "acht" is taken
             if _says_a_length(utterance, span) or _says_an_end_clock(utterance, span, start):
                 joined_before = first > 0 and not utterance.ends_a_clause(first - 1)
                 before = utterance.tokens(range(first - 1, first)) if joined_before else ()
@@ -127,8 +131,15 @@ def _says_a_length(utterance: Utterance, span: range) -> bool:
         # Erinnerung") is not part of the length
         and utterance.tokens(range(span.start + 1, span.stop)) != tokens
         and (last_tokens[-1:] in _LENGTH_ENDS or any(c.isdigit() for c in last_word))
+        # "um neun eine zweistündige …": a word that says a whole length starts it
+        and not any(_counts_its_unit(utterance.tokens(range(i, i + 1))) for i in span[1:])
         and resolve_duration(utterance.text(span), utterance.language) is not None
     )
+
+
+def _counts_its_unit(tokens: tuple[str, ...]) -> bool:
+    """One word with its own number and unit ("zweistündige", "90-minute")."""
+    return any(t.replace(",", "").isdigit() for t in tokens) and bool(_UNITS.intersection(tokens))
 
 
 def _says_an_end_clock(utterance: Utterance, span: range, start: time | None) -> bool:
@@ -374,8 +385,7 @@ def _add_length(
     placed = _typed_spans(utterance, phrases, kinds) + series_ends
     said_time = phrases.get("time")
     start = resolve_time(said_time, utterance.language) if said_time else None
-    lengths = _lengths_said(utterance, bool(series_ends), start)
-    said = [span for span in lengths if not any(overlaps(span, other) for other in placed)]
+    said = _lengths_said(utterance, bool(series_ends), start, placed)
     if not said:
         return
     length = said[0]

@@ -237,4 +237,7 @@ def resolve_canonical_date(text: str, language: str, today: date) -> date | None
 
 
 def resolve_date_phrase(phrase: str, language: str, today: date) -> date | None:
-    return resolve_canonical_date(canonical(phrase, language), language, today)
+    text = canonical(phrase, language)
+    if len(phrase.split()) == 1 and _OFFSET_LATER.fullmatch(text):
+        return None  # "zweitägigen", "two-day": how long, said before a noun
+    return resolve_canonical_date(text, language, today)

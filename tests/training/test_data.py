@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.nlu.call_format import parse_call
+from app.temporal import resolve_duration
 from training.data.__main__ import (
     BOTFRAMEWORK_NONE_SHARE,
     NONE_SHARE,
@@ -19,7 +20,7 @@ from training.data.__main__ import (
     build,
     shared_dir,
 )
-from training.data.compose import Style, compose
+from training.data.compose import SERIES_END, Style, compose
 from training.data.generate import split_templates
 from training.data.massive import massive_dir
 from training.data.values import NotApplicableError, generate
@@ -316,9 +317,16 @@ def test_a_clock_span_gives_the_start_and_the_length(language: str, phrase: str)
 def test_span_and_attributive_forms_only_where_a_template_asks_for_them(language: str) -> None:
     table = templates(language)["create_event"]
     spans = [t for t in table if "{time:span}" in t.text]
-    plain = [t for t in table if "{time}" in t.text and "{duration" in t.text]
-    all_day = [t for t in table if "{duration!:attr}" in t.text]
-    assert spans and plain and all_day
+    plain = [
+        t
+        for t in table
+        if "{time}" in t.text and ("{duration}" in t.text or "{duration!}" in t.text)
+    ]
+    before_noun = {
+        variant: [t for t in table if f"{{duration!:{variant}}}" in t.text]
+        for variant in ("attr", "attr_n", "attr_f", "attr_an")
+    }
+    assert spans and plain and before_noun["attr"]
     rng = random.Random(12)
     vocab = vocabulary(language)
     for template in spans:
@@ -329,14 +337,53 @@ def test_span_and_attributive_forms_only_where_a_template_asks_for_them(language
         utterance = compose(template, vocab, THURSDAY, rng, Style())
         if "time" in utterance.values:
             assert utterance.values["time"].span_minutes is None
-    attributive = {f.phrase for f in vocab.forms["duration"] if f.variant == "attr"}
-    for template in all_day:
-        utterance = compose(template, vocab, THURSDAY, rng, Style())
-        assert utterance.phrases["duration"] in attributive
-        assert utterance.resolved["duration"] == 1440
+    attributive = {f.phrase for f in vocab.forms["duration"] if f.variant.startswith("attr")}
+    for variant, group in before_noun.items():
+        said = {f.phrase for f in vocab.forms["duration"] if f.variant == variant}
+        for template in group * 5:
+            utterance = compose(template, vocab, THURSDAY, rng, Style())
+            phrase = utterance.phrases["duration"]
+            assert phrase in said, (variant, phrase)
+            assert utterance.resolved["duration"] == resolve_duration(phrase, language), phrase
     for template in plain * 5:
         utterance = compose(template, vocab, THURSDAY, rng, Style())
         assert utterance.phrases.get("duration") not in attributive
+
+
+def test_german_lengths_before_a_noun_agree_with_its_gender() -> None:
+    vocab = vocabulary("de")
+    rng = random.Random(5)
+    endings = {"attr_n": ("es", "n"), "attr_f": ("e", "f")}
+    for template in templates("de")["create_event"]:
+        for variant, (ending, gender) in endings.items():
+            if f"{{duration!:{variant}}} {{title:{gender}}}" not in template.text:
+                continue
+            for _ in range(10):
+                utterance = compose(template, vocab, THURSDAY, rng, Style())
+                assert utterance.phrases["duration"].endswith(ending)
+                parts = vocab.title_parts
+                heads = [
+                    head
+                    for head in vocab.titles + parts.heads + parts.occasions + parts.kinds
+                    if head.gender == gender
+                ]
+                title = utterance.phrases["title"]
+                assert any(title.startswith(head.text) for head in heads), title
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_series_end_said_apart_from_its_rule_is_not_copied(language: str) -> None:
+    vocab = vocabulary(language)
+    rng = random.Random(8)
+    group = templates(language)["create_event_bounded"]
+    assert len(group) >= 10
+    for template in group * 3:
+        utterance = compose(template, vocab, THURSDAY, rng, Style())
+        rule = utterance.phrases["recurrence"]
+        assert not SERIES_END.search(rule), rule
+        assert "duration" not in utterance.phrases
+        said_end = template.text.rsplit("}", 1)[1].strip(" .,")
+        assert said_end in utterance.text
 
 
 def test_templates_listed_as_heldout_are_always_held_out(built: Path) -> None:

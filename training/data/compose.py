@@ -16,13 +16,18 @@ from training.data.values import NotApplicableError, Resolved, Value, generate
 from training.data.vocabulary import Template, Title, ValueForm, Vocabulary, none_values
 
 PLACEHOLDER = re.compile(r"\{(\w+)(!?)(?::(\w+))?\}")
-FORM_VARIANTS = frozenset({"span", "attr"})
-"""Placeholder variants that choose among value forms (`{time:span}`: only clock spans)."""
+FORM_VARIANTS = frozenset({"span", "attr", "attr_n", "attr_f", "attr_an"})
+"""Placeholder variants that choose among value forms (`{time:span}`: only clock spans;
+`{duration:attr}`: a length said before a noun, `attr_n`/`attr_f` with the German neuter and
+feminine endings, `attr_an` English ones said after "an")."""
 _OPEN, _CLOSE = "\x01", "\x02"
 _MARKED = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
 MOVE_KINDS = {"new_date": ("date", "day_shift"), "new_time": ("time", "time_shift")}
 """Where an event moves: a day or a clock time (`{new_date}`), or a shift of its start
 (`{new_date:shift}`: "auf nächste Woche", `{new_time:shift}`: "eine Stunde später")."""
+SERIES_END = re.compile(r"\b(bis|lang|until|for|für|times)\b|mal\b")
+"""A repeat rule that says its own end ("jeden Montag bis Ende Mai", "every Monday, six times"):
+never drawn for `{recurrence:open}`, whose template says the end apart from the rule."""
 REMINDER_VERB = 0
 """`{reminder:Erinnere}` copies the verb itself: a reminder at the start."""
 
@@ -73,7 +78,11 @@ def _pick_value(
     variant: str | None = None,
 ) -> Value:
     wanted = variant if variant in FORM_VARIANTS else ""
-    forms: list[ValueForm] = [form for form in vocab.forms[kind] if form.variant == wanted]
+    forms: list[ValueForm] = [
+        form
+        for form in vocab.forms[kind]
+        if form.variant == wanted and not (variant == "open" and SERIES_END.search(form.phrase))
+    ]
     if not forms:
         raise ValueError(f"no {kind} form of variant {wanted!r} in {vocab.language}")
     for _ in range(50):
@@ -129,8 +138,8 @@ def compose(
     if "range" in slots:
         values["range"] = _pick_value("range", vocab, now, rng, variant=variants["range"])
     for name in ("recurrence", "reminder"):
-        if name in slots and variants[name] is None:
-            values[name] = _pick_value(name, vocab, now, rng)
+        if name in slots and variants[name] in (None, "open"):
+            values[name] = _pick_value(name, vocab, now, rng, variant=variants[name])
     for name, (plain, shift) in MOVE_KINDS.items():
         if name in slots:
             kind = shift if variants[name] == "shift" else plain

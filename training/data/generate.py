@@ -19,11 +19,12 @@ from training.data.vocabulary import LANGUAGES, Template, templates, vocabulary
 
 HELDOUT_SHARE = 0.15
 GROUP_SHARES = {
-    "create_event": 0.30,
+    "create_event": 0.29,
     "create_event_recurring": 0.08,
+    "create_event_bounded": 0.03,
     "create_event_reminder": 0.06,
     "delete_event": 0.16,
-    "list_events": 0.18,
+    "list_events": 0.16,
     "list_events_find": 0.07,
     "move_event": 0.15,
 }

@@ -34,6 +34,8 @@ COMPOSED_SHARE = 0.5
 """Share of the title draws that are composed, where a template admits composed titles."""
 SPECIAL_VARIANTS = frozenset({"at", "see", "task"})
 GENDER_VARIANTS = frozenset({"acc", "nom", "dat"})
+GENDER_FILTERS = frozenset({"m", "f", "n"})
+"""`{title:n}`: only titles of that German gender, said bare (after "ein zweistündiges")."""
 _SLOT = re.compile(r"\{(head|occasion|kind|person|person's|place)\}")
 
 
@@ -70,16 +72,19 @@ class TitlePool:
         """A title for a template whose `{title:…}` placeholders have `variants`."""
         parts = self.parts
         gendered = all(head.gender for head in parts.heads + parts.occasions + parts.kinds)
+        genders = {variant for variant in variants if variant in GENDER_FILTERS}
         if (
             self.parts.shapes
             and not variants & SPECIAL_VARIANTS
-            and (gendered or not variants & GENDER_VARIANTS)
+            and (gendered or not variants & (GENDER_VARIANTS | GENDER_FILTERS))
             and rng.random() < self.composed_share
         ):
             for _ in range(50):
                 title = self.compose(rng)
                 if title is None:
                     break
+                if genders and title.gender not in genders:
+                    continue
                 if self.avoid is None or not self.avoid.search(title.text):
                     return title
         candidates = [
@@ -89,6 +94,7 @@ class TitlePool:
             and ("at" not in variants or title.at)
             and ("see" not in variants or title.see)
             and (not variants & GENDER_VARIANTS or title.gender)
+            and (not genders or title.gender in genders)
         ]
         return rng.choice(candidates)
 

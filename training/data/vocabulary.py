@@ -14,6 +14,7 @@ LANGUAGES = ("de", "en")
 TEMPLATE_GROUPS = {
     "create_event": "create_event",
     "create_event_recurring": "create_event",
+    "create_event_bounded": "create_event",
     "create_event_reminder": "create_event",
     "delete_event": "delete_event",
     "list_events": "list_events",
@@ -126,6 +127,21 @@ def _read(name: str) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+ATTRIBUTIVE_ENDINGS = {"attr": "en", "attr_n": "es", "attr_f": "e"}
+"""German lengths said before a noun, by the noun's gender after an indefinite article in the
+accusative: "einen zweistündigen Termin", "ein zweistündiges Meeting", "eine zweistündige
+Besprechung". An entry with `attributive = true` is the stem, said in all three."""
+
+
+def _forms(kind: str, raw: dict[str, Any]) -> tuple[ValueForm, ...]:
+    if not raw.get("attributive"):
+        return (_form(kind, raw),)
+    return tuple(
+        _form(kind, raw | {"phrase": raw["phrase"] + ending, "variant": variant})
+        for variant, ending in ATTRIBUTIVE_ENDINGS.items()
+    )
+
+
 def _form(kind: str, raw: dict[str, Any]) -> ValueForm:
     default_rule = {"date": "offset", "time": "clock", "duration": "length", "range": "offset"}
     default_rule |= {said: "said" for said in SAID_KINDS}
@@ -191,7 +207,7 @@ def vocabulary(language: str) -> Vocabulary:
         ),
         articles=raw.get("articles", {}),
         forms={
-            kind: tuple(_form(kind, entry) for entry in raw.get(kind, []))
+            kind: tuple(form for entry in raw.get(kind, []) for form in _forms(kind, entry))
             for kind in ("date", "time", "duration", "range", *SAID_KINDS)
         },
         keep_case=frozenset(raw.get("keep_case", [])),
