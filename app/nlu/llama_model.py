@@ -176,6 +176,7 @@ def _ggml_library() -> ctypes.CDLL | None:
     return None
 
 
+_END_TEXT = END_TOKEN.encode()
 CALL_HEADS = (*(text for spec in FUNCTIONS for text in (spec.token, spec.name)), END_TOKEN)
 """Every text that can name a function in a call (either call style) or end one."""
 
@@ -409,7 +410,7 @@ class LlamaCallModel:
             token = self._choose(row)
             self._grammar.accept(token)
             generated.append(token)
-            if token == self._end_token or len(generated) == MAX_CALL_TOKENS:
+            if self._ends_the_call(generated) or len(generated) == MAX_CALL_TOKENS:
                 break
             draft = self._draft(prompt_tokens, token, MAX_CALL_TOKENS - len(generated))
             start = self._llm.n_tokens
@@ -422,11 +423,22 @@ class LlamaCallModel:
                 self._grammar.accept(drafted)
                 generated.append(drafted)
                 accepted += 1
-                if drafted == self._end_token:
+                if self._ends_the_call(generated):
                     return generated
                 row = index + 1
             self._llm.n_tokens = start + 1 + accepted
         return generated
+
+    def _ends_the_call(self, generated: list[int]) -> bool:
+        """The end token, or its text spelt in plain tokens ("<", "un", "used", "0", ">"),
+        which the grammar's literal admits too; after either it admits nothing more."""
+        last = generated[-1]
+        if last == self._end_token:
+            return True
+        if not self._llm.detokenize([last], special=True).endswith(_END_TEXT[-1:]):
+            return False
+        tail = self._llm.detokenize(generated[-len(_END_TEXT) :], special=True)
+        return tail.endswith(_END_TEXT)
 
     def _draft(self, prompt_tokens: list[int], token: int, room: int) -> list[int]:
         """The prompt tokens after the last occurrence of `token` in the prompt (BOS and the

@@ -188,3 +188,26 @@ def test_narrowed_functions_give_the_best_call_of_another_function(
     for phrase in call.phrases.values():
         assert phrase is None or phrase in text
     assert parse_call(model.complete(prompt(text), copy_from=text).text).function == first_choice
+
+
+def test_a_call_whose_end_is_spelt_in_plain_tokens_ends_there(model, monkeypatch) -> None:
+    """The grammar's literal end admits "<unused0>" spelt as "<", "un", "used", "0", ">" as
+    well as the end token; run F once wrote it so, and decoding went on past a complete call
+    ("the call grammar admits no next token")."""
+    utterance = "Add a meeting with Anna tomorrow at 3 pm"
+    body = '<unused1>(" meeting with Anna"," tomorrow"," 3 pm","","","")'
+    plain_end = model._llm.tokenize(b"<unused0>", add_bos=False, special=False)
+    assert len(plain_end) > 1 and model._end_token not in plain_end
+    script = iter(model._llm.tokenize(body.encode(), add_bos=False, special=True) + plain_end)
+
+    def scripted(row: int) -> int:
+        return next(script)  # StopIteration: decoding asked for a token after the call
+
+    monkeypatch.setattr(model, "_choose", scripted)
+    completion = model.complete(prompt(utterance), copy_from=utterance)
+    call = parse_call(completion.text)
+    assert call.function == "create_event"
+    assert call.phrases["title"] == "meeting with Anna"
+    assert completion.completion_tokens == len(
+        model._llm.tokenize(body.encode(), add_bos=False, special=True)
+    ) + len(plain_end)
