@@ -1,8 +1,10 @@
 """What went wrong, in the person's language: the calendar backend's errors carry their words
 as English templates with values (`calendar_backend.errors.Phrase`); their wording in each
 language is `locales/<lang>/calendar_problems.toml`, read by the window and the dialog alike.
-Anything without a wording there is named as a problem with its own words in parentheses.
-Qt-free."""
+A file's or a server's problem is said in the frame that names the file or server; any other
+error of the calendar (a refused series move, no such event, nothing to undo …) by its wording
+alone. Anything without a wording there is named as a problem with its own words in
+parentheses. Qt-free."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from calendar_backend.errors import (
     CalendarFileError,
     CalendarServerError,
     Phrase,
+    as_phrase,
 )
 
 SOURCE_LANGUAGE = "en"
@@ -32,11 +35,22 @@ def _frame(language: str, name: str) -> str:
 
 
 def _say(words: Phrase, language: str) -> str | None:
-    """The phrase in `language`; None when it has no wording there."""
+    """The phrase in `language`, a Phrase among its values too; None when it, or a Phrase
+    among its values, has no wording there."""
     if language == SOURCE_LANGUAGE:
         return str(words)
     template = wordings(language).get(words.template)
-    return None if template is None else template.format(**words.values)
+    if template is None:
+        return None
+    values: dict[str, object] = {}
+    for name, value in words.values.items():
+        if isinstance(value, Phrase):
+            said = _say(value, language)
+            if said is None:
+                return None
+            value = as_phrase(said)  # still a Phrase: `{change:sentence}` capitalizes it
+        values[name] = value
+    return template.format(**values)
 
 
 def problem_words(error: CalendarFileError | CalendarServerError, language: str) -> str:
@@ -67,6 +81,10 @@ def error_words(error: BaseException, language: str) -> str:
         detail = _say(error.detail_phrase, language)
         if detail is not None:
             return _frame(language, "changed").format(path=error.path, detail=detail)
+    elif isinstance(error, CalendarError):
+        said = _say(error.message_phrase, language)
+        if said is not None:
+            return said  # its wording says it all: no frame around it
     if isinstance(error, CalendarError):
         return _frame(language, "calendar").format(detail=_detail(error))
     return _frame(language, "unexpected").format(detail=_detail(error))

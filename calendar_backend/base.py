@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo
 
 from calendar_backend.document import CalendarDocument
 from calendar_backend.editing import checked_length, checked_title, plan_edit
-from calendar_backend.errors import CannotUndoError, EventNotFoundError, NothingToUndoError
+from calendar_backend.errors import (
+    CannotUndoError,
+    EventNotFoundError,
+    NothingToUndoError,
+    phrase,
+)
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.moving import plan_move
@@ -247,19 +252,23 @@ class Calendar(ABC):
         """Revert the last change this store made. If nobody touched its target since, the
         earlier bytes come back exactly; otherwise the change is reversed on the new content."""
         if not self._undo:
-            raise NothingToUndoError("There is no change to undo.")
+            raise NothingToUndoError(phrase("There is no change to undo."))
         record = self._undo[-1]
         try:
             self._revert(record)
         except (CannotUndoError, EventNotFoundError) as error:
             self._undo.pop()
-            description = record.change.description
             raise CannotUndoError(
-                f"{description[:1].upper()}{description[1:]} cannot be undone: another "
-                f"program changed that event since ({error})."
+                phrase(
+                    "{change:sentence} cannot be undone: another program changed that event "
+                    "since ({reason}).",
+                    change=record.change.description_phrase,
+                    reason=error.message_phrase,
+                )
             ) from error
         self._undo.pop()
-        return Change("undone", record.change.occurrence, f"undid: {record.change.description}")
+        undone = phrase("undid: {change}", change=record.change.description_phrase)
+        return Change.said("undone", record.change.occurrence, undone)
 
     def _remember(self, record: UndoRecord) -> None:
         self._undo.append(record)

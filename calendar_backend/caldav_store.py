@@ -40,11 +40,13 @@ from calendar_backend.errors import (
     CalendarServerError,
     CannotUndoError,
     EventNotFoundError,
+    Phrase,
     phrase,
 )
 from calendar_backend.location import CalDAVLocation
 from calendar_backend.models import Change, Occurrence
-from calendar_backend.planning import NewEvent, PlannedEdit, check_edit
+from calendar_backend.moving import gone
+from calendar_backend.planning import NewEvent, PlannedEdit, check_edit, no_event
 from calendar_backend.secrets import PASSWORD_VARIABLE
 
 WRITE_ATTEMPTS = 3
@@ -124,7 +126,11 @@ class CalDAVStore(Calendar):
             after = self._write(url, None, edit.data)
         except _StaleError:
             raise CalendarError(
-                f"{self.name}: there is already an event at {url}; nothing was written. Try again."
+                phrase(
+                    "{name}: there is already an event at {url}; nothing was written. Try again.",
+                    name=self.name,
+                    url=url,
+                )
             ) from None
         if edit.inverse is not None:
             self._remember(UndoRecord(edit.change, edit.inverse, None, after, url))
@@ -146,15 +152,15 @@ class CalDAVStore(Calendar):
         current = self._read(url)
         if current is None:
             if record.after is not None or record.before is None:
-                raise EventNotFoundError(f"{record.change.occurrence.title!r} is gone")
+                raise EventNotFoundError(gone(record.change.occurrence.title))
             try:  # deleted by us and still gone: put exactly those bytes back
                 self._write(url, None, record.before)
             except _StaleError:
-                raise CannotUndoError(f"another event took its place at {url}") from None
+                raise CannotUndoError(took_its_place(url)) from None
             return
         if record.after is None:
             # We deleted the resource; what is there now is another event's.
-            raise CannotUndoError(f"another event took its place at {url}")
+            raise CannotUndoError(took_its_place(url))
         if record.after and current.etag == record.after:
             try:  # untouched since: back to exactly what was there before
                 self._write(url, current.etag, record.before)
@@ -202,15 +208,13 @@ class CalDAVStore(Calendar):
             try:
                 found = self._collection.get_object_by_uid(uid)
             except dav_error.NotFoundError:
-                raise EventNotFoundError(
-                    f"There is no event with UID {uid} in {self.name}."
-                ) from None
+                raise EventNotFoundError(no_event(uid, self.name)) from None
         return self._read_existing(str(cast(Event, found).url))
 
     def _read_existing(self, url: str) -> _Resource:
         resource = self._read(url)
         if resource is None:
-            raise EventNotFoundError(f"{url} is no longer on the server.")
+            raise EventNotFoundError(phrase("{url} is no longer on the server.", url=url))
         return resource
 
     def _read(self, url: str) -> _Resource | None:
@@ -351,6 +355,11 @@ def _refused(
         ),
         reachable=True,
     )
+
+
+def took_its_place(url: str) -> Phrase:
+    """Another event is at the address of one that was deleted."""
+    return phrase("another event took its place at {url}", url=url)
 
 
 def _holds_anything(document: CalendarDocument) -> bool:

@@ -17,7 +17,7 @@ import icalendar
 import recurring_ical_events
 from icalendar import Calendar, Component
 
-from calendar_backend.errors import CalendarFileError, phrase
+from calendar_backend.errors import CalendarFileError, Phrase, phrase
 from calendar_backend.models import Occurrence
 from calendar_backend.rawtext import (
     RawComponent,
@@ -95,7 +95,7 @@ class CalendarDocument:
         self.blank = not data.strip()
         self.top_level: list[Component] = [] if self.blank else self._parse(data)
         self.placed: list[PlacedComponent] = []
-        self.structure_problem: str | None = None
+        self.structure_problem: Phrase | None = None
         self._place()
         self._name_uidless_events()
 
@@ -122,13 +122,13 @@ class CalendarDocument:
         try:
             raw = scan_components(self.data)
         except RawStructureError as error:
-            self.structure_problem = str(error)
+            self.structure_problem = error.problem
             return
         parsed = list(_walk(self.top_level))
         names_parsed = [name_of(component) for component in parsed]
         names_raw = [component.name for component in raw]
         if names_parsed != names_raw:
-            self.structure_problem = "its components could not be located exactly"
+            self.structure_problem = phrase("its components could not be located exactly")
             return
         self.placed = [
             PlacedComponent(component, span) for component, span in zip(parsed, raw, strict=True)

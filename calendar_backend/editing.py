@@ -23,6 +23,7 @@ from calendar_backend.errors import (
     CannotUndoError,
     EventNotFoundError,
     SeriesEditRefusedError,
+    phrase,
 )
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.moving import (
@@ -44,6 +45,8 @@ from calendar_backend.planning import (
     PlannedEdit,
     applies_to_later_instances,
     instant,
+    no_event,
+    unchecked_change,
     within_years,
 )
 from calendar_backend.rawtext import Splice, apply_splices, insertion_at
@@ -87,7 +90,7 @@ def plan_edit(
     (which), or a whole series (series=True). Arguments are checked already (base.edit)."""
     members = document.event_members(uid)
     if not members:
-        raise EventNotFoundError(f"There is no event with UID {uid} in {planner.name}.")
+        raise EventNotFoundError(no_event(uid, planner.name))
     old_title = str(members[0].component.get("SUMMARY", ""))
     recurring = uid in document.recurring_uids()
     identity: datetime | date | None = None
@@ -95,19 +98,28 @@ def plan_edit(
     if recurring:
         if any(applies_to_later_instances(m.component) for m in members):
             raise SeriesEditRefusedError(
-                f"{old_title!r} has changes that apply to all later occurrences "
-                "(RANGE=THISANDFUTURE); change it in the calendar program that made them."
+                phrase(
+                    "{title!r} has changes that apply to all later occurrences "
+                    "(RANGE=THISANDFUTURE); change it in the calendar program that made them.",
+                    title=old_title,
+                )
             )
         if which is None and not series:
             raise SeriesEditRefusedError(
-                f"{old_title!r} is a recurring event. Name the occurrence to change, or "
-                "confirm that the whole series should change."
+                phrase(
+                    "{title!r} is a recurring event. Name the occurrence to change, or confirm "
+                    "that the whole series should change.",
+                    title=old_title,
+                )
             )
         if which is None and len(members) > 1:
             raise SeriesEditRefusedError(
-                f"{old_title!r} has modified occurrences that keep their own length and "
-                "title, so the whole series was not changed; change single occurrences, or "
-                "the series in the program that made them."
+                phrase(
+                    "{title!r} has modified occurrences that keep their own length and title, "
+                    "so the whole series was not changed; change single occurrences, or the "
+                    "series in the program that made them.",
+                    title=old_title,
+                )
             )
         if which is not None:
             target = planner.find_occurrence(document, uid, old_title, which)
@@ -122,10 +134,7 @@ def plan_edit(
     moved = plan_move(planner, document, uid, new_start, which, series)
     middle = CalendarDocument(document.path, moved.data, None)
     if not moved.check(middle):
-        raise CalendarError(
-            f"{planner.name}: the change ({moved.change.description}) did not check out "
-            "after planning it, so nothing was written. Please report this."
-        )
+        raise CalendarError(unchecked_change(planner.name, moved.change.description_phrase))
     edited = _plan_edit_component(planner, middle, uid, identity, length, title)
     return _one_after_the_other(moved, edited, document, needs_copy)
 
@@ -142,14 +151,18 @@ def _one_after_the_other(
         back = undo_then(current)
         between = CalendarDocument(current.path, back.data, None)
         if not back.check(between):
-            raise CannotUndoError(f"{back.change.occurrence.title!r} was changed again since")
+            raise CannotUndoError(
+                phrase("{title!r} was changed again since", title=back.change.occurrence.title)
+            )
         last = undo_first(between)
         return PlannedEdit(last.data, back.change, last.touches, last.check)
 
-    description = then.change.description
+    description = then.change.description_phrase
     if before is not None:
-        description += f", moved to {_when(before.start)}"
-    change = Change("edited", then.change.occurrence, description)
+        description = phrase(
+            "{change}, moved to {when}", change=description, when=_when(before.start)
+        )
+    change = Change.said("edited", then.change.occurrence, description)
     return PlannedEdit(then.data, change, then.touches, then.check, inverse)
 
 
@@ -167,7 +180,7 @@ def _plan_edit_component(
     recurring = document.recurring_uids()
     old = None if member is None else occurrence_of(member.component, zone, recurring)
     if member is None or old is None:
-        raise EventNotFoundError(f"Event {uid} is gone or has no readable start.")
+        raise EventNotFoundError(phrase("Event {uid} is gone or has no readable start.", uid=uid))
     lines = _own_lines(document, member)
     splices: list[Splice] = []
     new_title = old.title if title is None else title
@@ -197,11 +210,23 @@ def _plan_edit_component(
             None if length is None else _length_of(old),
             None if new_title == old.title else old.title,
         )
-        description = f"changed {new_title!r} back to {old.title!r}, {_length_text(old)}"
-        return PlannedEdit(back.data, Change("edited", old, description), uid, back.check)
+        description = phrase(
+            "changed {title!r} back to {old!r}, {start} to {end}",
+            title=new_title,
+            old=old.title,
+            start=_when(old.start),
+            end=_when(old.end),
+        )
+        return PlannedEdit(back.data, Change.said("edited", old, description), uid, back.check)
 
-    description = f"changed {old.title!r} to {new_title!r}, {_length_text(expected)}"
-    return PlannedEdit(data, Change("edited", expected, description), uid, check, inverse)
+    description = phrase(
+        "changed {old!r} to {title!r}, {start} to {end}",
+        old=old.title,
+        title=new_title,
+        start=_when(expected.start),
+        end=_when(expected.end),
+    )
+    return PlannedEdit(data, Change.said("edited", expected, description), uid, check, inverse)
 
 
 # --- the title -----------------------------------------------------------------------------
@@ -260,8 +285,11 @@ def _end_after(old: Occurrence, length: timedelta, member: PlacedComponent) -> d
         or (declared_end.tzinfo is None) != (declared_start.tzinfo is None)
     ):
         raise CalendarError(
-            f"{old.title!r} has a start and an end written in different ways, so its "
-            "length was not changed; change it in the calendar program that made it."
+            phrase(
+                "{title!r} has a start and an end written in different ways, so its length was "
+                "not changed; change it in the calendar program that made it.",
+                title=old.title,
+            )
         )
     finish = (start.astimezone(UTC) + length).astimezone(start.tzinfo)
     within_years(finish.date())
@@ -308,10 +336,6 @@ def _length_of(occurrence: Occurrence) -> timedelta:
     if isinstance(start, datetime) and isinstance(end, datetime):
         return end.astimezone(UTC) - start.astimezone(UTC)
     return _as_date(end) - _as_date(start)
-
-
-def _length_text(occurrence: Occurrence) -> str:
-    return f"{_when(occurrence.start)} to {_when(occurrence.end)}"
 
 
 def _as_date(value: datetime | date) -> date:

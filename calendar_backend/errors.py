@@ -12,12 +12,19 @@ if TYPE_CHECKING:
     from calendar_backend.models import Occurrence
 
 
+SENTENCE = "sentence"
+"""The format spec that capitalizes a Phrase value: `{change:sentence} cannot be undone`."""
+
+
 @dataclass(frozen=True)
 class Phrase:
     """Words of an error as an English template and the values that fill it, so that the
     window and the dialog can say them in another language (the template is the key of its
     translation in `locales/<lang>/calendar_problems.toml`). Values are not words: sizes,
-    paths, statuses, a library's own detail."""
+    paths, statuses, titles, UIDs, a library's own detail. A value may be a Phrase itself
+    (words inside words, such as the change an undo could not reverse); it is said in the
+    same language. A template may quote a value as Python does (`{title!r}`), and
+    `{value:sentence}` starts a sentence with a Phrase value (its first letter a capital)."""
 
     template: str
     values: Mapping[str, object] = field(default_factory=dict)
@@ -25,20 +32,32 @@ class Phrase:
     def __str__(self) -> str:
         return self.template.format(**self.values)
 
+    def __format__(self, spec: str) -> str:
+        text = str(self)
+        if spec == SENTENCE:
+            return text[:1].upper() + text[1:]
+        return format(text, spec)
+
 
 def phrase(template: str, /, **values: object) -> Phrase:
     return Phrase(template, values)
 
 
-def _phrase(words: str | Phrase) -> Phrase:
-    # A plain string is a template without values; braces in it are literal.
+def as_phrase(words: str | Phrase) -> Phrase:
+    """A Phrase as it is; a plain string as a template without values (braces in it are
+    literal)."""
     if isinstance(words, Phrase):
         return words
     return Phrase(words.replace("{", "{{").replace("}", "}}"))
 
 
 class CalendarError(Exception):
-    """Base class of everything the calendar backend raises on purpose."""
+    """Base class of everything the calendar backend raises on purpose. Its message is a
+    Phrase (`message_phrase`), or a plain English string; `str(error)` is it in English."""
+
+    def __init__(self, message: str | Phrase = "") -> None:
+        self.message_phrase = as_phrase(message)
+        super().__init__(str(self.message_phrase))
 
 
 class CalendarFileError(CalendarError):
@@ -46,8 +65,8 @@ class CalendarFileError(CalendarError):
 
     def __init__(self, path: Path | str, problem: str | Phrase, advice: str | Phrase) -> None:
         self.path = path
-        self.problem_phrase = _phrase(problem)
-        self.advice_phrase = _phrase(advice)
+        self.problem_phrase = as_phrase(problem)
+        self.advice_phrase = as_phrase(advice)
         self.problem = str(self.problem_phrase)
         self.advice = str(self.advice_phrase)
         super().__init__(f"{path}: {self.problem}. {self.advice}")
@@ -59,7 +78,7 @@ class CalendarChangedError(CalendarError):
 
     def __init__(self, path: Path | str, detail: str) -> None:
         self.path = path
-        self.detail_phrase = _phrase(detail)
+        self.detail_phrase = as_phrase(detail)
         super().__init__(
             f"{path} was changed by another program while it was being edited ({detail}); "
             "nothing was written. Try again."
@@ -81,8 +100,8 @@ class CalendarServerError(CalendarError):
         doing: str = "",
     ) -> None:
         self.url = url
-        self.problem_phrase = _phrase(problem)
-        self.advice_phrase = _phrase(advice)
+        self.problem_phrase = as_phrase(problem)
+        self.advice_phrase = as_phrase(advice)
         self.problem = str(self.problem_phrase)
         """The cause alone, short enough for a note beside the agenda."""
         self.advice = str(self.advice_phrase)
@@ -110,7 +129,7 @@ class AmbiguousEventError(CalendarError):
     """What was named fits several occurrences or events; candidates lists them (when they
     can be told apart) so the person can choose one."""
 
-    def __init__(self, message: str, candidates: list[Occurrence]) -> None:
+    def __init__(self, message: str | Phrase, candidates: list[Occurrence]) -> None:
         super().__init__(message)
         self.candidates = candidates
 
@@ -127,6 +146,11 @@ class SeriesMoveRefusedError(CalendarError):
 class SeriesEditRefusedError(CalendarError):
     """Changing the length or title of a whole recurring series was not asked for explicitly,
     or would leave some of its occurrences as they were."""
+
+
+class CalendarAddressError(CalendarError, ValueError):
+    """A calendar address (a CalDAV URL) that cannot be used as it was written. A ValueError
+    too, as a malformed address always was."""
 
 
 class NothingToUndoError(CalendarError):

@@ -7,7 +7,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from calendar_backend.errors import CalendarAddressError, phrase
+
 CALDAV_SCHEMES = ("http", "https")
+EXAMPLE_URL = "https://anna@cloud.example/remote.php/dav/calendars/anna/personal/"
+"""What a CalDAV address looks like, for a person who wrote something else."""
+PASSWORD_VARIABLE = "VOICE_CALENDAR_CALDAV_PASSWORD"
+"""Where scripts and tests give the password (calendar_backend.secrets reads it)."""
 _ANY_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -31,21 +37,30 @@ class CalDAVLocation:
 
     @classmethod
     def parse(cls, text: str) -> CalDAVLocation:
-        """The location a person wrote; ValueError says what is wrong with it."""
+        """The location a person wrote; CalendarAddressError (a ValueError) says what is
+        wrong with it."""
         parts = urlsplit(text.strip())
         if parts.scheme.lower() not in CALDAV_SCHEMES or not parts.hostname:
-            raise ValueError(
-                f"{text!r} is not a CalDAV address: it should look like "
-                "https://anna@cloud.example/remote.php/dav/calendars/anna/personal/"
+            raise CalendarAddressError(
+                phrase(
+                    "{text!r} is not a CalDAV address: it should look like {example}",
+                    text=text,
+                    example=EXAMPLE_URL,
+                )
             )
         if parts.password is not None:
-            raise ValueError(
-                "a password does not belong in the calendar URL, where it would be seen and "
-                "kept in plain text: keep it in the desktop's secret store (the settings "
-                "dialog) or, for scripts, in VOICE_CALENDAR_CALDAV_PASSWORD"
+            raise CalendarAddressError(
+                phrase(
+                    "a password does not belong in the calendar URL, where it would be seen "
+                    "and kept in plain text: keep it in the desktop's secret store (the "
+                    "settings dialog) or, for scripts, in {variable}",
+                    variable=PASSWORD_VARIABLE,
+                )
             )
         if parts.query or parts.fragment:
-            raise ValueError(f"{text!r}: a calendar URL has no '?' or '#' part")
+            raise CalendarAddressError(
+                phrase("{text!r}: a calendar URL has no '?' or '#' part", text=text)
+            )
         host = parts.hostname
         if ":" in host:
             host = f"[{host}]"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
+
+from calendar_backend.errors import Phrase, as_phrase
 
 ChangeKind = Literal[
     "created", "deleted", "deleted_occurrence", "moved", "edited", "restored", "undone"
@@ -57,3 +59,16 @@ class Change:
     kind: ChangeKind
     occurrence: Occurrence
     description: str
+    """What it did, in English ("moved 'Dentist' to 2026-03-28 15:00")."""
+    words: Phrase | None = field(default=None, compare=False, repr=False)
+    """The description as a template and values, to say it in another language (None: the
+    description as it is)."""
+
+    @classmethod
+    def said(cls, kind: ChangeKind, occurrence: Occurrence, words: Phrase) -> Change:
+        """A change described by a Phrase."""
+        return cls(kind, occurrence, str(words), words)
+
+    @property
+    def description_phrase(self) -> Phrase:
+        return self.words if self.words is not None else as_phrase(self.description)

@@ -21,7 +21,9 @@ from calendar_backend.errors import (
     CalendarError,
     CannotUndoError,
     EventNotFoundError,
+    Phrase,
     SeriesMoveRefusedError,
+    phrase,
 )
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.planning import (
@@ -33,6 +35,7 @@ from calendar_backend.planning import (
     instant,
     is_second_of_repeated_hour,
     localize,
+    no_event,
     same_instant,
     within_years,
 )
@@ -66,19 +69,33 @@ def plan_move(
     """Move a single event, one occurrence of a series (which), or a series (series=True)."""
     members = document.event_members(uid)
     if not members:
-        raise EventNotFoundError(f"There is no event with UID {uid} in {planner.name}.")
+        raise EventNotFoundError(no_event(uid, planner.name))
     title = str(members[0].component.get("SUMMARY", ""))
     if not any(line.name == "UID" for line in _own_lines(document, members[0])):
+        if not title:
+            raise CalendarError(
+                phrase(
+                    "'That event' has no UID, so a moved copy could not be told apart from a "
+                    "new event; move it in the calendar program that made it."
+                )
+            )
         raise CalendarError(
-            f"{title or 'That event'!r} has no UID, so a moved copy could not be told apart "
-            "from a new event; move it in the calendar program that made it."
+            phrase(
+                "{title!r} has no UID, so a moved copy could not be told apart from a new "
+                "event; move it in the calendar program that made it.",
+                title=title,
+            )
         )
     masters = [m for m in members if "RECURRENCE-ID" not in m.component]
     recurring = uid in document.recurring_uids()
     if len(masters) > 1:
         raise AmbiguousEventError(
-            f"Several events in {planner.name} share one UID with {title!r}, so it was not "
-            "moved; move it in another calendar program.",
+            phrase(
+                "Several events in {name} share one UID with {title!r}, so it was not moved; "
+                "move it in another calendar program.",
+                name=planner.name,
+                title=title,
+            ),
             [],
         )
     if not recurring:
@@ -87,8 +104,11 @@ def plan_move(
         return _plan_move_component(planner, document, _the_master(masters, title), new_start)
     if any(applies_to_later_instances(m.component) for m in members):
         raise SeriesMoveRefusedError(
-            f"{title!r} has changes that apply to all later occurrences (RANGE=THISANDFUTURE); "
-            "move it in the calendar program that made them."
+            phrase(
+                "{title!r} has changes that apply to all later occurrences "
+                "(RANGE=THISANDFUTURE); move it in the calendar program that made them.",
+                title=title,
+            )
         )
     if which is not None:
         target = planner.find_occurrence(document, uid, title, which)
@@ -98,8 +118,11 @@ def plan_move(
         return _plan_add_override(planner, document, _the_master(masters, title), target, new_start)
     if not series:
         raise SeriesMoveRefusedError(
-            f"{title!r} is a recurring event. Name the occurrence to move, or confirm that "
-            "the whole series should move."
+            phrase(
+                "{title!r} is a recurring event. Name the occurrence to move, or confirm that "
+                "the whole series should move.",
+                title=title,
+            )
         )
     return _plan_move_series(planner, document, _the_master(masters, title), members, new_start)
 
@@ -107,7 +130,10 @@ def plan_move(
 def _the_master(masters: list[PlacedComponent], title: str) -> PlacedComponent:
     if not masters:
         raise SeriesMoveRefusedError(
-            f"{title!r} has only modified occurrences here and no series to take them from."
+            phrase(
+                "{title!r} has only modified occurrences here and no series to take them from.",
+                title=title,
+            )
         )
     return masters[0]
 
@@ -134,7 +160,9 @@ def _plan_move_component(
     zone = planner.zone
     old = occurrence_of(member.component, zone, document.recurring_uids())
     if old is None:
-        raise EventNotFoundError(f"Event {member.uid} has no readable start, so it cannot move.")
+        raise EventNotFoundError(
+            phrase("Event {uid} has no readable start, so it cannot move.", uid=member.uid)
+        )
     _require_start_and_end_alike(member, old.title)
     moved = _moved(old, new_start, zone)
     duration = decoded_single(member.component, "DURATION")
@@ -163,7 +191,8 @@ def _plan_move_component(
     def inverse(current: CalendarDocument) -> PlannedEdit:
         return _plan_swap_back(planner, current, member.uid, identity, swaps, old)
 
-    change = Change("moved", moved, f"moved {old.title!r} to {_when(moved.start)}")
+    description = phrase("moved {title!r} to {when}", title=old.title, when=_when(moved.start))
+    change = Change.said("moved", moved, description)
     return PlannedEdit(data, change, member.uid, check, inverse)
 
 
@@ -178,13 +207,13 @@ def _plan_swap_back(
     """Put the lines a move replaced back, if the lines it wrote are still there."""
     member = _member_in(document, uid, identity)
     if member is None:
-        raise EventNotFoundError(f"{old.title!r} is gone")
+        raise EventNotFoundError(gone(old.title))
     current = {line.text: line for line in _own_lines(document, member)}
     splices = []
     for line, written in swaps:
         now = current.get(written)
         if now is None:
-            raise CannotUndoError(f"{old.title!r} was moved again since")
+            raise CannotUndoError(phrase("{title!r} was moved again since", title=old.title))
         splices.append(Splice(now.start, now.end, line.text))
     data = apply_splices(document.data, splices)
     zone = planner.zone
@@ -194,7 +223,7 @@ def _plan_swap_back(
         found = None if back is None else occurrence_of(back.component, zone, set())
         return found is not None and _same_times(found, old, zone)
 
-    change = Change("moved", old, f"moved {old.title!r} back to {_when(old.start)}")
+    change = Change.said("moved", old, moved_back(old))
     return PlannedEdit(data, change, uid, check)
 
 
@@ -213,14 +242,19 @@ def _plan_add_override(
     zone = planner.zone
     recurrence_id = target.recurrence_id
     if recurrence_id is None:
-        raise EventNotFoundError(f"{target.title!r} is not an occurrence of a series.")
+        raise EventNotFoundError(
+            phrase("{title!r} is not an occurrence of a series.", title=target.title)
+        )
     if any(
         line.name == "RDATE" and b"PERIOD" in line.unfolded[: _value_colon(line.unfolded)].upper()
         for line in _own_lines(document, master)
     ):
         raise SeriesMoveRefusedError(
-            f"{target.title!r} has extra dates with lengths of their own (RDATE periods), so "
-            "one occurrence cannot be moved safely here; move it in the program that made it."
+            phrase(
+                "{title!r} has extra dates with lengths of their own (RDATE periods), so one "
+                "occurrence cannot be moved safely here; move it in the program that made it.",
+                title=target.title,
+            )
         )
     moved = replace(_moved(target, new_start, zone), recurring=True)
     override = _override_text(document, master, recurrence_id, moved, zone)
@@ -240,8 +274,13 @@ def _plan_add_override(
     def inverse(current: CalendarDocument) -> PlannedEdit:
         return _plan_remove_override(current, uid, recurrence_id, override, target)
 
-    description = f"moved {target.title!r} on {_when(target.start)} to {_when(moved.start)}"
-    return PlannedEdit(data, Change("moved", moved, description), uid, check, inverse)
+    description = phrase(
+        "moved {title!r} on {old} to {when}",
+        title=target.title,
+        old=_when(target.start),
+        when=_when(moved.start),
+    )
+    return PlannedEdit(data, Change.said("moved", moved, description), uid, check, inverse)
 
 
 def _override_text(
@@ -278,15 +317,19 @@ def _plan_remove_override(
 ) -> PlannedEdit:
     member = _member_in(document, uid, recurrence_id)
     if member is None:
-        raise CannotUndoError(f"the moved occurrence of {target.title!r} is gone")
+        raise CannotUndoError(
+            phrase("the moved occurrence of {title!r} is gone", title=target.title)
+        )
     if document.data[member.raw.start : member.raw.end].rstrip(b"\r\n") != override.rstrip(b"\r\n"):
-        raise CannotUndoError(f"the moved occurrence of {target.title!r} was changed since")
+        raise CannotUndoError(
+            phrase("the moved occurrence of {title!r} was changed since", title=target.title)
+        )
     data = apply_splices(document.data, [Splice(member.raw.start, member.raw.end, b"")])
 
     def check(result: CalendarDocument) -> bool:
         return _member_in(result, uid, recurrence_id) is None
 
-    change = Change("moved", target, f"moved {target.title!r} back to {_when(target.start)}")
+    change = Change.said("moved", target, moved_back(target))
     return PlannedEdit(data, change, uid, check)
 
 
@@ -307,21 +350,46 @@ def _plan_move_series(
         for name in ("EXDATE", "RDATE", "EXRULE")
         if any(line.name == name for line in _own_lines(document, master))
     ]
-    if len(members) > 1 or tied:
-        what = "modified occurrences" if len(members) > 1 else " and ".join(tied)
+    if len(members) > 1:
         raise SeriesMoveRefusedError(
-            f"{title!r} has {what} tied to its old times, so the whole series was not moved; "
-            "move single occurrences, or move the series in the program that made it."
+            phrase(
+                "{title!r} has modified occurrences tied to its old times, so the whole series "
+                "was not moved; move single occurrences, or move the series in the program "
+                "that made it.",
+                title=title,
+            )
+        )
+    if tied:
+        raise SeriesMoveRefusedError(
+            phrase(
+                "{title!r} has {properties} tied to its old times, so the whole series was not "
+                "moved; move single occurrences, or move the series in the program that made "
+                "it.",
+                title=title,
+                properties=_listed(tied),
+            )
         )
     edit = _plan_move_component(planner, document, master, new_start)
     if not _shifts_alike(
         document, CalendarDocument(document.path, edit.data, None), master, planner.zone
     ):
         raise SeriesMoveRefusedError(
-            f"{title!r} repeats by a rule (such as its weekdays or its end) that does not move "
-            "with its start, so the whole series was not moved; move single occurrences."
+            phrase(
+                "{title!r} repeats by a rule (such as its weekdays or its end) that does not "
+                "move with its start, so the whole series was not moved; move single "
+                "occurrences.",
+                title=title,
+            )
         )
     return edit
+
+
+def _listed(names: list[str]) -> str | Phrase:
+    """Names joined by "and" in the language they are said in ("EXDATE and RDATE")."""
+    listed: str | Phrase = names[0]
+    for name in names[1:]:
+        listed = phrase("{names} and {name}", names=listed, name=name)
+    return listed
 
 
 def _shifts_alike(
@@ -382,9 +450,12 @@ def _require_start_and_end_alike(member: PlacedComponent, title: str) -> None:
         and (start.tzinfo is None) != (end.tzinfo is None)
     ):
         raise CalendarError(
-            f"{title!r} has a start and an end written in different ways (one with a time "
-            "zone or a time of day, one without), so it was not moved; move it in the "
-            "calendar program that made it."
+            phrase(
+                "{title!r} has a start and an end written in different ways (one with a time "
+                "zone or a time of day, one without), so it was not moved; move it in the "
+                "calendar program that made it.",
+                title=title,
+            )
         )
 
 
@@ -404,7 +475,7 @@ def _moved(old: Occurrence, new_start: datetime | date, zone: ZoneInfo) -> Occur
     if not isinstance(new_start, datetime) and isinstance(old.start, datetime):
         new_start = datetime.combine(new_start, old.start.astimezone(zone).time())
     if not isinstance(new_start, datetime):
-        raise CalendarError(f"{old.title!r} has no start time to keep")
+        raise CalendarError(phrase("{title!r} has no start time to keep", title=old.title))
     begin = localize(new_start, zone)
     length = instant(old.end, zone) - instant(old.start, zone)
     finish = (begin.astimezone(UTC) + length).astimezone(zone)
@@ -439,13 +510,19 @@ def _formatted(
         local = value.astimezone(old.tzinfo)
         if is_second_of_repeated_hour(local):
             raise CalendarError(
-                f"{name} at {value:%H:%M} falls in the hour the clocks repeat, which its time "
-                "zone cannot say; choose another time."
+                phrase(
+                    "{name} at {time} falls in the hour the clocks repeat, which its time zone "
+                    "cannot say; choose another time.",
+                    name=name,
+                    time=f"{value:%H:%M}",
+                )
             )
         return f"{local:%Y%m%dT%H%M%S}"
     if isinstance(old, date) and not isinstance(old, datetime) and not isinstance(value, datetime):
         return f"{value:%Y%m%d}"
-    raise CalendarError(f"its {name} is not a plain date or time, so it was not moved")
+    raise CalendarError(
+        phrase("its {name} is not a plain date or time, so it was not moved", name=name)
+    )
 
 
 def _own_lines(document: CalendarDocument, member: PlacedComponent) -> list[_Line]:
@@ -481,7 +558,7 @@ def _value_colon(unfolded: bytes) -> int:
             quoted = not quoted
         elif byte == ord(":") and not quoted:
             return index
-    raise CalendarError("a time line without a value")
+    raise CalendarError(phrase("a time line without a value"))
 
 
 def _ending(text: bytes) -> bytes:
@@ -532,6 +609,16 @@ def _check_window(target: Occurrence, moved: Occurrence) -> tuple[date, date]:
 
 def _as_date(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def gone(title: str) -> Phrase:
+    """The event called `title` is no longer there."""
+    return phrase("{title!r} is gone", title=title)
+
+
+def moved_back(old: Occurrence) -> Phrase:
+    """The description of a move undone: back to the old start."""
+    return phrase("moved {title!r} back to {when}", title=old.title, when=_when(old.start))
 
 
 def _when(value: datetime | date) -> str:

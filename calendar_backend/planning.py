@@ -26,7 +26,9 @@ from calendar_backend.errors import (
     CannotUndoError,
     DateOutOfRangeError,
     EventNotFoundError,
+    Phrase,
     SeriesDeletionRefusedError,
+    phrase,
 )
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.rawtext import Splice, apply_splices, insertion_at, with_newline
@@ -52,8 +54,12 @@ def within_years(*days: date) -> None:
     for day in days:
         if not FIRST_DAY <= day <= LAST_DAY:
             raise DateOutOfRangeError(
-                f"{day.isoformat()} is outside the years the calendar keeps "
-                f"({FIRST_DAY.year} to {LAST_DAY.year})"
+                phrase(
+                    "{day} is outside the years the calendar keeps ({first} to {last})",
+                    day=day.isoformat(),
+                    first=FIRST_DAY.year,
+                    last=LAST_DAY.year,
+                )
             )
 
 
@@ -116,7 +122,9 @@ def new_event(
                 raise ValueError("an all-day event lasts a whole number of days")
             begin, end = start, start + length
     except OverflowError:
-        raise DateOutOfRangeError(f"an event of {length} does not fit any calendar") from None
+        raise DateOutOfRangeError(
+            phrase("an event of {length} does not fit any calendar", length=str(length))
+        ) from None
     within_years(end.date() if isinstance(end, datetime) else end - timedelta(days=1))
     return Occurrence(
         uid=f"{uuid.uuid4()}@{APP_NAME}",
@@ -135,11 +143,23 @@ def check_edit(document: CalendarDocument, edit: PlannedEdit, name: str) -> Cale
     result = CalendarDocument(document.path, edit.data, None)
     result.require_editable()
     if not (edit.check(result) and only_target_changed(document, result, edit.touches)):
-        raise CalendarError(
-            f"{name}: the change ({edit.change.description}) did not check out "
-            "after planning it, so nothing was written. Please report this."
-        )
+        raise CalendarError(unchecked_change(name, edit.change.description_phrase))
     return result
+
+
+def unchecked_change(name: str, change: Phrase) -> Phrase:
+    """What a planned change that did not check out says (a bug to report)."""
+    return phrase(
+        "{name}: the change ({change}) did not check out after planning it, so nothing was "
+        "written. Please report this.",
+        name=name,
+        change=change,
+    )
+
+
+def no_event(uid: str, name: str) -> Phrase:
+    """No event has this UID in the calendar named `name`."""
+    return phrase("There is no event with UID {uid} in {name}.", uid=uid, name=name)
 
 
 @dataclass(frozen=True)
@@ -182,7 +202,9 @@ class EditPlanner:
         def inverse(current: CalendarDocument) -> PlannedEdit:
             return self.plan_delete(current, uid, None, series=True)
 
-        change = Change("created", occurrence, f"created {occurrence.title!r}")
+        change = Change.said(
+            "created", occurrence, phrase("created {title!r}", title=occurrence.title)
+        )
         return PlannedEdit(data, change, uid, check, inverse)
 
     @staticmethod
@@ -243,21 +265,27 @@ class EditPlanner:
     ) -> PlannedEdit:
         members = document.event_members(uid)
         if not members:
-            raise EventNotFoundError(f"There is no event with UID {uid} in {self.name}.")
+            raise EventNotFoundError(no_event(uid, self.name))
         title = _title(members)
         masters = [m for m in members if "RECURRENCE-ID" not in m.component]
         recurring = uid in document.recurring_uids()
         if which is None:
             if recurring and not series:
                 raise SeriesDeletionRefusedError(
-                    f"{title!r} is a recurring event. Name the occurrence to delete, "
-                    "or confirm that the whole series should go."
+                    phrase(
+                        "{title!r} is a recurring event. Name the occurrence to delete, "
+                        "or confirm that the whole series should go.",
+                        title=title,
+                    )
                 )
             if len(masters) > 1:
                 raise AmbiguousEventError(
-                    f"Several different events in {self.name} share one UID ("
-                    + ", ".join(repr(_title([m])) for m in masters)
-                    + "). Name the day of the one to delete.",
+                    phrase(
+                        "Several different events in {name} share one UID ({titles}). "
+                        "Name the day of the one to delete.",
+                        name=self.name,
+                        titles=", ".join(repr(_title([m])) for m in masters),
+                    ),
                     [],
                 )
             return self._plan_remove_members(document, uid, members)
@@ -270,9 +298,12 @@ class EditPlanner:
             return self._plan_remove_members(document, uid, members)
         if any(applies_to_later_instances(m.component) for m in members):
             raise CalendarError(
-                f"{title!r} has changes that apply to all later occurrences "
-                "(RANGE=THISANDFUTURE), so one occurrence cannot be removed safely here; "
-                "remove it in the calendar program that made the change."
+                phrase(
+                    "{title!r} has changes that apply to all later occurrences "
+                    "(RANGE=THISANDFUTURE), so one occurrence cannot be removed safely here; "
+                    "remove it in the calendar program that made the change.",
+                    title=title,
+                )
             )
         return self._plan_exclude(document, uid, members, target)
 
@@ -290,9 +321,13 @@ class EditPlanner:
         ]
         if len(producing) != 1:
             raise AmbiguousEventError(
-                f"{target.title!r} shares its UID with other events in {self.name} in a "
-                "way that does not tell them apart, so it was not deleted; delete it in "
-                "another calendar program.",
+                phrase(
+                    "{title!r} shares its UID with other events in {name} in a way that does "
+                    "not tell them apart, so it was not deleted; delete it in another "
+                    "calendar program.",
+                    title=target.title,
+                    name=self.name,
+                ),
                 [],
             )
         return producing
@@ -314,12 +349,20 @@ class EditPlanner:
             starting = [o for o in candidates if _as_date(o.start) == day]
             candidates = starting or candidates
         if not candidates:
-            raise EventNotFoundError(f"{title!r} has no occurrence on {day.isoformat()}.")
+            raise EventNotFoundError(
+                phrase("{title!r} has no occurrence on {day}.", title=title, day=day.isoformat())
+            )
         if len(candidates) > 1:
             times = ", ".join(_as_text(o.start) for o in candidates)
             raise AmbiguousEventError(
-                f"{title!r} happens {len(candidates)} times on {day.isoformat()} ({times}); "
-                "name the one you mean by its start time.",
+                phrase(
+                    "{title!r} happens {count} times on {day} ({times}); name the one you "
+                    "mean by its start time.",
+                    title=title,
+                    count=len(candidates),
+                    day=day.isoformat(),
+                    times=times,
+                ),
                 candidates,
             )
         return candidates[0]
@@ -342,7 +385,7 @@ class EditPlanner:
         def inverse(current: CalendarDocument) -> PlannedEdit:
             return self._plan_restore(current, uid, removed, first)
 
-        change = Change("deleted", first, f"deleted {first.title!r}")
+        change = Change.said("deleted", first, phrase("deleted {title!r}", title=first.title))
         return PlannedEdit(new_data, change, uid, check, inverse)
 
     def _plan_restore(
@@ -353,7 +396,9 @@ class EditPlanner:
         occurrence: Occurrence,
     ) -> PlannedEdit:
         if any(chunk.rstrip(b"\r\n") in document.data for chunk in removed):
-            raise CannotUndoError(f"{occurrence.title!r} is in the calendar again")
+            raise CannotUndoError(
+                phrase("{title!r} is in the calendar again", title=occurrence.title)
+            )
         text = b"".join(
             chunk if chunk.endswith(b"\n") else chunk + document.newline for chunk in removed
         )
@@ -363,7 +408,9 @@ class EditPlanner:
         def check(result: CalendarDocument) -> bool:
             return len(result.event_members(uid)) == present + len(removed)
 
-        change = Change("restored", occurrence, f"restored {occurrence.title!r}")
+        change = Change.said(
+            "restored", occurrence, phrase("restored {title!r}", title=occurrence.title)
+        )
         return PlannedEdit(data, change, uid, check)
 
     def _plan_exclude(
@@ -377,7 +424,7 @@ class EditPlanner:
         the instance had been changed) removed."""
         recurrence_id = target.recurrence_id
         if recurrence_id is None:
-            raise EventNotFoundError(f"Event {uid} is not a series.")
+            raise EventNotFoundError(phrase("Event {uid} is not a series.", uid=uid))
         master = next((m for m in members if "RECURRENCE-ID" not in m.component), None)
         overrides = [
             m
@@ -406,8 +453,10 @@ class EditPlanner:
         def inverse(current: CalendarDocument) -> PlannedEdit:
             return self._plan_include(current, uid, exdate_line, removed_overrides, target)
 
-        description = f"deleted {target.title!r} on {day.isoformat()} from its series"
-        change = Change("deleted_occurrence", target, description)
+        description = phrase(
+            "deleted {title!r} on {day} from its series", title=target.title, day=day.isoformat()
+        )
+        change = Change.said("deleted_occurrence", target, description)
         return PlannedEdit(data, change, uid, check, inverse)
 
     def _plan_include(
@@ -425,11 +474,13 @@ class EditPlanner:
         if exdate_line:
             master = next((m for m in members if "RECURRENCE-ID" not in m.component), None)
             if master is None:
-                raise CannotUndoError(f"the series {uid} is gone")
+                raise CannotUndoError(phrase("the series {uid} is gone", uid=uid))
             span = document.data[master.raw.start : master.raw.properties_end]
             at = span.find(exdate_line)
             if at < 0:
-                raise CannotUndoError(f"the series {uid} no longer has that exception")
+                raise CannotUndoError(
+                    phrase("the series {uid} no longer has that exception", uid=uid)
+                )
             start = master.raw.start + at
             splices.append(Splice(start, start + len(exdate_line), b""))
         if overrides:
@@ -441,7 +492,8 @@ class EditPlanner:
         def check(result: CalendarDocument) -> bool:
             return any(o.uid == uid for o in result.occurrences(day, day, zone))
 
-        change = Change("restored", target, f"restored {target.title!r} on {day}")
+        description = phrase("restored {title!r} on {day}", title=target.title, day=day.isoformat())
+        change = Change.said("restored", target, description)
         return PlannedEdit(data, change, uid, check)
 
 
@@ -452,7 +504,10 @@ def instance_line(name: str, master: PlacedComponent, recurrence_id: datetime | 
     start = decoded_single(master.component, "DTSTART")
     if dtstart is None or not isinstance(start, date):
         raise EventNotFoundError(
-            f"The series {master.uid} has no readable start, so one occurrence cannot be changed."
+            phrase(
+                "The series {uid} has no readable start, so one occurrence cannot be changed.",
+                uid=master.uid,
+            )
         )
     if not isinstance(start, datetime):
         day = recurrence_id.date() if isinstance(recurrence_id, datetime) else recurrence_id

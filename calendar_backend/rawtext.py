@@ -11,9 +11,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from calendar_backend.errors import Phrase, phrase
+
 
 class RawStructureError(ValueError):
-    """BEGIN/END lines do not nest properly."""
+    """BEGIN/END lines do not nest properly. `problem` says how, to be said in any language
+    (as the detail of the file's CalendarFileError)."""
+
+    def __init__(self, problem: Phrase) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def scan_components(data: bytes) -> list[RawComponent]:
             found.append(None)
             continue
         if not open_stack:
-            raise RawStructureError(f"END:{name} without a matching BEGIN")
+            raise RawStructureError(phrase("END:{name} without a matching BEGIN", name=name))
         # A misspelt END (END:VTOOD) closes the innermost component, as icalendar reads it;
         # the caller checks that both readings of the file agree before editing it.
         index, open_name, begin = open_stack.pop()
@@ -110,7 +117,7 @@ def scan_components(data: bytes) -> list[RawComponent]:
             parent=open_stack[-1][0] if open_stack else None,
         )
     if open_stack:
-        raise RawStructureError(f"BEGIN:{open_stack[-1][1]} is never closed")
+        raise RawStructureError(phrase("BEGIN:{name} is never closed", name=open_stack[-1][1]))
     return [component for component in found if component is not None]
 
 

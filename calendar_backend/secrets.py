@@ -10,10 +10,18 @@ import os
 import keyring
 import keyring.errors
 
-from calendar_backend.errors import CalendarError
-from calendar_backend.location import CalDAVLocation
+from calendar_backend.errors import CalendarError, phrase
+from calendar_backend.location import PASSWORD_VARIABLE, CalDAVLocation
 
-PASSWORD_VARIABLE = "VOICE_CALENDAR_CALDAV_PASSWORD"
+__all__ = [
+    "KEYRING_SERVICE",
+    "PASSWORD_VARIABLE",
+    "forget_password",
+    "keyring_account",
+    "store_password",
+    "stored_password",
+]
+
 KEYRING_SERVICE = "voice-calendar CalDAV"
 
 log = logging.getLogger(__name__)
@@ -43,9 +51,12 @@ def store_password(location: CalDAVLocation, password: str) -> None:
         keyring.set_password(KEYRING_SERVICE, keyring_account(location), password)
     except keyring.errors.KeyringError as error:
         raise CalendarError(
-            f"The password could not be kept in the desktop's secret store ({error}). Start "
-            "a Secret Service (GNOME Keyring or KWallet) or, for scripts, set "
-            f"{PASSWORD_VARIABLE}."
+            phrase(
+                "The password could not be kept in the desktop's secret store ({detail}). Start "
+                "a Secret Service (GNOME Keyring or KWallet) or, for scripts, set {variable}.",
+                detail=str(error),
+                variable=PASSWORD_VARIABLE,
+            )
         ) from error
 
 
