@@ -1,11 +1,14 @@
 """Where each event of a week goes: its day column, its minutes from midnight, and, when
-events overlap, the lane it takes beside the others. Qt-free."""
+events overlap, the lane it takes beside the others; across a day column, side by side in lanes
+where each lane is wide enough to read, cascaded where it is not. Qt-free."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from app.gui.agenda import occurrences_by_day
 from calendar_backend import Occurrence
@@ -14,6 +17,17 @@ DAYS_IN_WEEK = 7
 MINUTES_PER_DAY = 24 * 60
 SHORTEST_MINUTES = 30
 """A short event's block is drawn at least this long, so it takes that room among lanes."""
+SHORT_MINUTES = 60
+"""A block this long or shorter shows its time and title on one line."""
+READABLE_CHARACTERS = 8
+"""A block narrower than this many average characters (and its padding) cannot be read: lanes
+that would be narrower cascade instead."""
+CASCADE_STEPS_PER_READABLE = 4
+"""A cascaded block lies this share of the readable width right of the block below it."""
+CASCADE_LEAST_STEP = 3
+"""The least step of a cascade, in pixels, where the column is too narrow for a readable one."""
+LANE_GAP = 1
+"""Pixels between blocks side by side."""
 
 
 def monday_of(day: date) -> date:
@@ -108,3 +122,38 @@ def _widen(group: list[Placed], lanes: int) -> list[Placed]:
         Placed(piece.occurrence, piece.day, piece.top, piece.bottom, piece.lane, max(1, lanes))
         for piece in group
     ]
+
+
+class Span(NamedTuple):
+    """A block's left edge (from its column's left) and width; `cascaded`: it may lie over (or
+    under) another block of its group."""
+
+    x: int
+    width: int
+    cascaded: bool = False
+
+
+def block_span(column_width: int, lane: int, lanes: int, minimum: int) -> Span:
+    """Where a block in lane `lane` of `lanes` goes across a column `column_width` wide, when a
+    block narrower than `minimum` cannot be read.
+
+    Side by side while each lane is at least `minimum` wide. Otherwise cascaded: all blocks of
+    the group equally wide, each later lane a small step further right (a quarter of `minimum`,
+    less where the column is too narrow for that), so that each keeps most of the column, at
+    least `minimum` where the column allows, and the later block lies over the earlier one and
+    leaves its left edge in view (and its top, where it starts later). Where the column is too
+    narrow even for that, the steps stay `CASCADE_LEAST_STEP` wide (a block below still shows
+    its edge) and together take at most half the column."""
+    column_width = max(1, column_width)
+    lanes = max(1, lanes)
+    lane = min(max(0, lane), lanes - 1)
+    if lanes == 1:
+        return Span(0, column_width)
+    if column_width // lanes - LANE_GAP >= minimum:
+        left = column_width * lane // lanes
+        right = column_width * (lane + 1) // lanes
+        return Span(left, right - left - LANE_GAP)
+    spare = (column_width - min(max(1, minimum), column_width)) / (lanes - 1)
+    step = min(minimum / CASCADE_STEPS_PER_READABLE, max(spare, CASCADE_LEAST_STEP))
+    step = min(step, column_width / 2 / (lanes - 1))
+    return Span(math.floor(lane * step), column_width - math.floor((lanes - 1) * step), True)

@@ -1,20 +1,23 @@
 """The week at a glance: seven day columns with each event as a block at its time, an all-day
 row, today and the current time marked, and buttons for the previous, next and current week.
 
+Overlapping events of a day go side by side in lanes where each lane is wide enough to read
+(`READABLE_CHARACTERS`), and cascade where it is not: each later block a step right of the one
+it lies on, the one with the keyboard on top of all.
+
 Each event is a focusable button with an accessible name: a click, Enter or Space opens it,
 Delete asks to delete it, the arrows go to the event before or after it that day (up, down)
 or on the nearest day with events (left, right); Page Up and Page Down change the week."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, format_interval, format_skeleton
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,12 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.dialog.replies import replies_for
-from app.gui.agenda import event_marks
+from app.gui.block_text import block_text
+from app.gui.event_block import TEXT_LEFT, TEXT_RIGHT, EventBlock
 from app.gui.text import UiText
 from app.gui.week_layout import (
     DAYS_IN_WEEK,
+    READABLE_CHARACTERS,
+    SHORT_MINUTES,
     SHORTEST_MINUTES,
     WeekPlan,
+    block_span,
     monday_of,
     plan_week,
     week_days,
@@ -45,9 +52,6 @@ BLOCK_GAP = 2
 TODAY_TINT = QColor(37, 99, 235, 22)
 TODAY_HEADER = QColor("#2563eb")
 NOW_LINE = QColor("#dc2626")
-BLOCK_FILL = QColor("#dbeafe")
-BLOCK_EDGE = QColor("#3b82f6")
-BLOCK_TEXT = QColor("#1e3a8a")
 BABEL_LOCALES = {"de": "de_DE", "en": "en_US"}
 _ODD_SPACES = str.maketrans({"\u2009": " ", "\u202f": " ", "\u00a0": " "})
 
@@ -59,36 +63,6 @@ def column_span(index: int, width: int, gutter: int) -> tuple[int, int]:
     left = gutter + room * index // DAYS_IN_WEEK
     right = gutter + room * (index + 1) // DAYS_IN_WEEK
     return left, right - left
-
-
-class EventBlock(QAbstractButton):
-    """One event (or its piece on one day) in the week."""
-
-    def __init__(self, occurrence: Occurrence, day: int, label: str, spoken: str) -> None:
-        super().__init__()
-        self.occurrence = occurrence
-        self.day = day
-        self.setText(label)
-        self.setAccessibleName(spoken)
-        self.setToolTip(spoken)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.on_key: Callable[[EventBlock, QKeyEvent], bool] = lambda _block, _event: False
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if not self.on_key(self, event):
-            super().keyPressEvent(event)
-
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        edge = QPen(BLOCK_EDGE, 2.5 if self.hasFocus() else 1.0)
-        painter.setPen(edge)
-        painter.setBrush(BLOCK_FILL.darker(108) if self.underMouse() else BLOCK_FILL)
-        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 4, 4)
-        painter.setPen(BLOCK_TEXT)
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-        painter.drawText(self.rect().adjusted(4, 2, -3, -2), flags, self.text())
 
 
 class _Columns(QWidget):
@@ -179,7 +153,7 @@ class WeekHours(_Columns):
         self.hour_labels: list[str] = []
         self.now: datetime | None = None
         self.blocks: list[tuple[EventBlock, int, int, int, int]] = []
-        """(block, top minute, bottom minute, lane, lanes)."""
+        """(block, top minute, bottom minute, lane, lanes), by day and start."""
         self.setMinimumHeight(24 * HOUR_HEIGHT)
         self.setFixedHeight(24 * HOUR_HEIGHT)
 
@@ -190,15 +164,36 @@ class WeekHours(_Columns):
         self.place()
         super().resizeEvent(event)
 
+    def readable_width(self) -> int:
+        """The narrowest block whose text can be read: about eight average characters."""
+        return READABLE_CHARACTERS * self.fontMetrics().averageCharWidth() + TEXT_LEFT + TEXT_RIGHT
+
     def place(self) -> None:
         shortest = self.y_of(SHORTEST_MINUTES) - BLOCK_GAP
+        readable = self.readable_width()
         for block, top, bottom, lane, lanes in self.blocks:
             left, width = self.column(block.day)
-            lane_width = (width - 2 * BLOCK_GAP) / lanes
-            x = left + BLOCK_GAP + round(lane * lane_width)
+            span = block_span(width - 2 * BLOCK_GAP, lane, lanes, readable)
             y = self.y_of(top) + 1
             height = max(shortest, self.y_of(bottom) - y - 1)
-            block.setGeometry(x, y, max(8, round(lane_width) - 1), height)
+            block.setGeometry(left + BLOCK_GAP + span.x, y, span.width, height)
+        for index, (block, *_rest) in enumerate(self.blocks):
+            block.open_height = None
+            for later, *_ in self.blocks[index + 1 :]:
+                if later.day == block.day and later.geometry().intersects(block.geometry()):
+                    open_height = later.y() - block.y()
+                    if block.open_height is None or open_height < block.open_height:
+                        block.open_height = open_height
+        self.stack()
+
+    def stack(self) -> None:
+        """Each block above the blocks that start before it: a cascade's later block lies on
+        the earlier one, which shows its top above it; the one with the keyboard above all."""
+        for block, *_rest in self.blocks:
+            block.raise_()
+        for block, *_rest in self.blocks:
+            if block.hasFocus():
+                block.raise_()
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -362,6 +357,8 @@ class WeekView(QWidget):
         self.hours.blocks = []
         for piece in plan.timed:
             block = self._block(piece.occurrence, piece.day, text, self.hours)
+            block.short = piece.bottom - piece.top <= SHORT_MINUTES
+            block.on_focus_out = self.hours.stack
             self.hours.blocks.append((block, piece.top, piece.bottom, piece.lane, piece.lanes))
         self.header.updateGeometry()
         self.header.place()
@@ -370,8 +367,8 @@ class WeekView(QWidget):
         self.hours.update()
 
     def _block(self, occurrence: Occurrence, day: int, text: UiText, parent: QWidget) -> EventBlock:
-        label, spoken = block_texts(occurrence, self.first + timedelta(days=day), text)
-        block = EventBlock(occurrence, day, label, spoken)
+        words = block_text(occurrence, self.first + timedelta(days=day), text)
+        block = EventBlock(occurrence, day, words)
         block.setParent(parent)
         block.clicked.connect(lambda: self.opened.emit(occurrence))
         block.on_key = self._key
@@ -449,27 +446,3 @@ _WEEK = timedelta(days=DAYS_IN_WEEK)
 def _block_order(entry: tuple[int, int, EventBlock]) -> tuple[int, int, str]:
     day, top, block = entry
     return (day, top, block.occurrence.title.casefold())
-
-
-def block_texts(occurrence: Occurrence, day: date, text: UiText) -> tuple[str, str]:
-    """What a block shows (its time, title and marks) and what it says to a screen reader
-    (title, day, times and the marks in words)."""
-    replies = replies_for(text.language)
-    marks = event_marks(occurrence, text)
-    shown_marks = " ".join(mark for mark, _meaning in marks)
-    start, end = occurrence.start, occurrence.end
-    if isinstance(start, datetime) and not occurrence.all_day:
-        times = replies.clock_text(start.time()) if start.date() == day else ""
-        if isinstance(end, datetime) and end > start:
-            spoken_times = (
-                f"{replies.clock_text(start.time())}\u2013{replies.clock_text(end.time())}"
-            )
-        else:
-            spoken_times = replies.clock_text(start.time())
-        label = " ".join(part for part in (times, occurrence.title, shown_marks) if part)
-    else:
-        spoken_times = text("all day")
-        label = " ".join(part for part in (occurrence.title, shown_marks) if part)
-    meanings = [meaning for _mark, meaning in marks]
-    spoken = ", ".join([occurrence.title, replies.day_text(day, day), spoken_times, *meanings])
-    return label, spoken

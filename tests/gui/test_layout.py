@@ -3,7 +3,8 @@ with the longest kind of question waiting (a move with two matching events, a bu
 every button gets its whole size hint, no two buttons overlap, each lies inside the window, and
 the reply can be read whole (it scrolls when it is taller than its room). Screenshots of each
 size go to test-artifacts/screenshots/ for a person to look at. The week view too: seven
-columns of a usable width, each event inside its day, its buttons whole."""
+columns of a usable width, each event inside its day and readable (side by side where two
+fit, cascaded where they do not), its buttons whole."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
+from app.gui.week_layout import CASCADE_LEAST_STEP, LANE_GAP
+from app.gui.week_view import BLOCK_GAP
 from app.pipeline import Pipeline
 from tests.conftest import BERLIN
 from tests.gui.test_main_window import Harness, type_request
@@ -108,8 +111,19 @@ def test_the_week_fits_at_every_size(
             left, column_width = part.column(block.day)
             assert left <= block.x() and block.x() + block.width() <= left + column_width, where
             assert block.height() >= block.fontMetrics().height(), where
-        first, second = week.blocks_titled(meeting)
-        assert not first.geometry().intersects(second.geometry()), where  # side by side
+        first, second = sorted(week.blocks_titled(meeting), key=lambda block: block.y())
+        readable = week.hours.readable_width()
+        inner = columns[0][1] - 2 * BLOCK_GAP
+        if inner >= 2 * (readable + LANE_GAP):
+            assert not first.geometry().intersects(second.geometry()), where  # side by side
+            assert min(first.width(), second.width()) >= readable, where
+        else:  # cascaded: the later one a step right, over the earlier one, whose top shows
+            least = min(readable, inner - CASCADE_LEAST_STEP)
+            assert min(first.width(), second.width()) >= least, where
+            assert first.x() < second.x(), where
+            assert week.hours.childAt(second.geometry().center()) is second, where
+            assert week.hours.childAt(first.geometry().topLeft() + QPoint(2, 2)) is first, where
+        assert width < 1920 or not first.geometry().intersects(second.geometry()), where
         buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
         for button in buttons:
             hint = button.sizeHint()

@@ -2,7 +2,8 @@
 server on 127.0.0.1): events as blocks at their times, today and now marked, the weeks before
 and after, an event clicked open, deleted with a yes and brought back, moved, its length and title
 changed and undone, all
-through the same dialog and backend as a spoken request; the keyboard does it all too."""
+through the same dialog and backend as a spoken request; the keyboard does it all too. At the
+smallest size, overlapping events cascade so that each title can be read and each clicked."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTime
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QDate, QPoint, Qt, QTime
+from PySide6.QtWidgets import QApplication, QWidget
 
+from app.gui.event_block import TEXT_TOP, EventBlock
 from app.gui.event_details import EventDetails
 from app.gui.preferences import load_preferences
-from app.gui.week_view import HOUR_HEIGHT, EventBlock, WeekView
+from app.gui.week_layout import CASCADE_LEAST_STEP
+from app.gui.week_view import BLOCK_GAP, HOUR_HEIGHT, WeekView
 from app.pipeline import Pipeline
 from app.speech.audio import load_audio
 from calendar_backend import CalendarStore
@@ -360,3 +363,118 @@ def test_a_german_week_speaks_german(qtbot, tmp_path: Path, pipeline: Pipeline) 
     )
     assert yes_button(harness).text() == "Ja, löschen"
     harness.screenshot("week-de-confirm")
+
+
+def title_row(block: EventBlock) -> int:
+    """The middle of the block's first line of text, in the block."""
+    return TEXT_TOP + block.fontMetrics().lineSpacing() // 2
+
+
+def open_width(block: EventBlock, y: int) -> int:
+    """How much of the block's row `y`, from its left edge, no other block lies over: where a
+    click reaches this block."""
+    hours = block.parentWidget()
+    x = 0
+    while x < block.width() and hours.childAt(block.mapToParent(QPoint(x, y))) is block:
+        x += 1
+    return x
+
+
+def visible_point(block: EventBlock) -> QPoint:
+    """A point on the block's first line that a click reaches (no block lies over it)."""
+    hours = block.parentWidget()
+    y = title_row(block)
+    for x in range(block.width() - 3, 2, -1):
+        if hours.childAt(block.mapToParent(QPoint(x, y))) is block:
+            return QPoint(x, y)
+    raise AssertionError(f"{block.occurrence.title} is covered all along its first line")
+
+
+OVERLAPPING = {
+    "de": ("Zahnarzt", "Teammeeting", "Mittagessen mit Anna"),
+    "en": ("Dentist", "Team meeting", "Lunch with Anna"),
+}
+TUESDAY_9 = datetime(2026, 3, 24, 9, 0, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("size", [(800, 600), (1280, 800)])
+def test_three_overlapping_events_cascade_each_readable_and_clickable(
+    qtbot, tmp_path: Path, pipeline: Pipeline, language: str, size: tuple[int, int]
+) -> None:
+    """Where a day is too narrow for three lanes side by side, the blocks cascade: each a step
+    right of and above the one before, each keeping most of the column (at least the readable
+    width where the column has it), the first line of each (its title) in view across its whole
+    width, and each opens with a click where it shows and gets the keyboard in turn."""
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language=language)
+    titles_in_order = OVERLAPPING[language]
+    times = [(0, 90), (30, 90), (60, 60)]  # minutes after 9:00, minutes long
+    for title, (offset, minutes) in zip(titles_in_order, times, strict=True):
+        start = TUESDAY_9 + timedelta(minutes=offset)
+        harness.store.create(title, start, timedelta(minutes=minutes))
+    harness.start()
+    harness.window.resize(*size)
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: len(week.blocks()) == 3, timeout=10_000)
+    QApplication.processEvents()
+    week.hours_scroll.verticalScrollBar().setValue(week.hours.y_of(8 * 60))
+    readable = week.hours.readable_width()
+    left, column = week.hours.column(1)
+    inner = column - 2 * BLOCK_GAP
+    assert inner < 3 * readable  # three lanes side by side would be slivers
+    roomy = inner - 2 * CASCADE_LEAST_STEP >= readable
+    assert roomy == (size[0] >= 1280)  # at 800x600 a day (47-51 px) is narrower than that
+    blocks = [only_block(week, title) for title in titles_in_order]
+    assert [block.x() for block in blocks] == sorted({block.x() for block in blocks})
+    for block in blocks:
+        title = block.occurrence.title
+        assert block.width() >= min(readable, inner - 2 * CASCADE_LEAST_STEP), title
+        assert block.width() > inner // 2, title  # no sliver
+        assert left <= block.x() and block.x() + block.width() <= left + column, title
+        assert open_width(block, title_row(block)) == block.width(), title
+        (line,) = block.shown_lines()  # one row in view: time and title on one line
+        if roomy:
+            assert title[:4] in line, (title, line)
+        else:  # a day narrower than readable text: as much of the title as fits, no time
+            assert line[:3] == title[:3], (title, line)
+    harness.screenshot(f"week-cascade-{language}-{size[0]}x{size[1]}")
+
+    title_label = "Titel" if language == "de" else "Title"
+    for block in blocks:
+        qtbot.mouseClick(block, Qt.MouseButton.LeftButton, pos=visible_point(block))
+        details = harness.window.events.details
+        assert details is not None and details.isVisible(), block.occurrence.title
+        assert details.values[title_label].text() == block.occurrence.title
+        details.reject()
+
+    blocks[0].setFocus()
+    for block in blocks[1:]:
+        qtbot.keyClick(focused(harness), Qt.Key.Key_Down)
+        assert focused(harness) is block
+        middle = block.mapToParent(block.rect().center())
+        assert week.hours.childAt(middle) is block  # the one with the keyboard lies on top
+        assert block.accessibleName().startswith(block.occurrence.title)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_an_hour_long_block_shows_its_title_beside_its_time(
+    qtbot, tmp_path: Path, pipeline: Pipeline, language: str
+) -> None:
+    harness = Harness(qtbot, tmp_path, pipeline, ui_language=language)
+    harness.store.create("Zahnarzt", TOMORROW_3PM, timedelta(hours=1))
+    harness.store.create("Chorprobe", TOMORROW_3PM.replace(hour=18), timedelta(hours=2))
+    harness.start()
+    week = show_week(harness)
+    qtbot.waitUntil(lambda: len(week.blocks()) == 2, timeout=10_000)
+    clock = "15:00" if language == "de" else "3:00 PM"
+    for width, height in [(800, 600), (1280, 800), (1920, 1080)]:
+        harness.window.resize(width, height)
+        QApplication.processEvents()
+        dentist, choir = only_block(week, "Zahnarzt"), only_block(week, "Chorprobe")
+        (line,) = dentist.shown_lines()
+        assert "Zahn" in line, (width, line)
+        if width == 1920:
+            assert line == f"{clock} Zahnarzt"  # room for both, whole
+        head, *below = choir.shown_lines()  # a longer one: its time, its title below
+        assert "".join(below).startswith("Chorprobe") and "Chor" not in head, (width, head)
+    harness.screenshot(f"week-{language}-hour-block")
