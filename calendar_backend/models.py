@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from calendar_backend.errors import Phrase, as_phrase
+from calendar_backend.phrases import Phrase, as_phrase
 
 ChangeKind = Literal[
     "created", "deleted", "deleted_occurrence", "moved", "edited", "restored", "undone"

@@ -67,6 +67,8 @@ FAMILY.add("RawStructureError")  # a file's structure problem: the detail of its
 MESSAGE_ARGUMENTS = {name: WORDED.get(name, (0,)) for name in FAMILY}
 """Every error the backend raises on purpose → the positions of its arguments that are words
 (the message of all but those in WORDED)."""
+WORD_MODULES = ("errors.py", "phrases.py")
+"""Where errors and phrases are defined: as_phrase() there takes any string."""
 SHARED_WORDS = {"icalendar", "etag", "caldav", "ics", "url", "bytes", "server", "computer"}
 SHARED_WORDS |= {"http", "https", "keyring", "kwallet"}
 """Names that are the same in both languages (and words in capitals: RDATE, UID, BEGIN)."""
@@ -111,7 +113,7 @@ def backend_templates() -> set[str]:
             name = _called(call)
             if name == "phrase":
                 found.update(_strings(call.args[0], constants))
-            elif name in MESSAGE_ARGUMENTS and source.name != "errors.py":
+            elif name in MESSAGE_ARGUMENTS and source.name not in WORD_MODULES:
                 for index in MESSAGE_ARGUMENTS[name]:
                     if index < len(call.args):
                         found.update(_strings(call.args[index], constants))
@@ -190,7 +192,7 @@ def phrase_makers() -> set[str]:
     return {
         node.name
         for source in BACKEND.glob("*.py")
-        if source.name != "errors.py"
+        if source.name not in WORD_MODULES
         for node in ast.walk(ast.parse(source.read_text()))
         if isinstance(node, ast.FunctionDef)
         and node.returns is not None
@@ -282,7 +284,7 @@ def test_every_error_of_the_backend_is_raised_with_words_that_have_a_wording() -
     unsayable = {
         source.name: found
         for source in BACKEND.glob("*.py")
-        if source.name != "errors.py"
+        if source.name not in WORD_MODULES
         if (found := unsayable_messages(source.read_text(), makers))
     }
     assert not unsayable, f"errors raised with words that no wording can say: {unsayable}"
