@@ -1,5 +1,5 @@
 """What went wrong, in the person's language: the calendar backend's errors carry their words
-as English templates with values (`calendar_backend.errors.Phrase`); their wording in each
+as English templates with values (`calendar_backend.phrases.Phrase`); their wording in each
 language is `locales/<lang>/calendar_problems.toml`, read by the window and the dialog alike.
 A file's or a server's problem is said in the frame that names the file or server; any other
 error of the calendar (a refused series move, no such event, nothing to undo …) by its wording
@@ -16,9 +16,8 @@ from calendar_backend.errors import (
     CalendarError,
     CalendarFileError,
     CalendarServerError,
-    Phrase,
-    as_phrase,
 )
+from calendar_backend.phrases import Phrase, as_phrase
 
 SOURCE_LANGUAGE = "en"
 

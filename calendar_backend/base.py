@@ -12,15 +12,11 @@ from zoneinfo import ZoneInfo
 
 from calendar_backend.document import CalendarDocument
 from calendar_backend.editing import checked_length, checked_title, plan_edit
-from calendar_backend.errors import (
-    CannotUndoError,
-    EventNotFoundError,
-    NothingToUndoError,
-    phrase,
-)
+from calendar_backend.errors import CannotUndoError, EventNotFoundError, NothingToUndoError
 from calendar_backend.matching import MATCH_THRESHOLD, title_similarity
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.moving import plan_move
+from calendar_backend.phrases import phrase
 from calendar_backend.planning import (
     EditPlanner,
     NewEvent,

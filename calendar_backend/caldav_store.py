@@ -40,12 +40,11 @@ from calendar_backend.errors import (
     CalendarServerError,
     CannotUndoError,
     EventNotFoundError,
-    Phrase,
-    phrase,
 )
 from calendar_backend.location import CalDAVLocation
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.moving import gone
+from calendar_backend.phrases import Phrase, phrase
 from calendar_backend.planning import NewEvent, PlannedEdit, check_edit, no_event
 from calendar_backend.secrets import PASSWORD_VARIABLE
 

@@ -17,8 +17,9 @@ import icalendar
 import recurring_ical_events
 from icalendar import Calendar, Component
 
-from calendar_backend.errors import CalendarFileError, Phrase, phrase
+from calendar_backend.errors import CalendarFileError
 from calendar_backend.models import Occurrence
+from calendar_backend.phrases import Phrase, phrase
 from calendar_backend.rawtext import (
     RawComponent,
     RawStructureError,

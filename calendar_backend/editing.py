@@ -23,7 +23,6 @@ from calendar_backend.errors import (
     CannotUndoError,
     EventNotFoundError,
     SeriesEditRefusedError,
-    phrase,
 )
 from calendar_backend.models import Change, Occurrence
 from calendar_backend.moving import (
@@ -40,6 +39,7 @@ from calendar_backend.moving import (
     _when,
     plan_move,
 )
+from calendar_backend.phrases import phrase
 from calendar_backend.planning import (
     EditPlanner,
     PlannedEdit,

@@ -6,10 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calendar_backend.phrases import SENTENCE as SENTENCE  # re-exported
-from calendar_backend.phrases import Phrase as Phrase
-from calendar_backend.phrases import as_phrase as as_phrase
-from calendar_backend.phrases import phrase as phrase
+from calendar_backend.phrases import Phrase, as_phrase
 
 if TYPE_CHECKING:
     from calendar_backend.models import Occurrence

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from calendar_backend.errors import CalendarAddressError, phrase
+from calendar_backend.errors import CalendarAddressError
+from calendar_backend.phrases import phrase
 
 CALDAV_SCHEMES = ("http", "https")
 EXAMPLE_URL = "https://anna@cloud.example/remote.php/dav/calendars/anna/personal/"

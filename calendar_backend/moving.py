@@ -21,11 +21,10 @@ from calendar_backend.errors import (
     CalendarError,
     CannotUndoError,
     EventNotFoundError,
-    Phrase,
     SeriesMoveRefusedError,
-    phrase,
 )
 from calendar_backend.models import Change, Occurrence
+from calendar_backend.phrases import Phrase, phrase
 from calendar_backend.planning import (
     SERIES_CHECK_SPAN,
     EditPlanner,

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from calendar_backend.base import Calendar
 from calendar_backend.caldav_store import CalDAVStore
-from calendar_backend.errors import CalendarAddressError, phrase
+from calendar_backend.errors import CalendarAddressError
 from calendar_backend.location import CalDAVLocation, is_caldav_url, looks_like_url
+from calendar_backend.phrases import phrase
 from calendar_backend.secrets import stored_password
 from calendar_backend.store import CalendarStore
 from calendar_backend.timezones import local_zone

@@ -26,11 +26,10 @@ from calendar_backend.errors import (
     CannotUndoError,
     DateOutOfRangeError,
     EventNotFoundError,
-    Phrase,
     SeriesDeletionRefusedError,
-    phrase,
 )
 from calendar_backend.models import Change, Occurrence
+from calendar_backend.phrases import Phrase, phrase
 from calendar_backend.rawtext import Splice, apply_splices, insertion_at, with_newline
 from calendar_backend.repeating import alarm_text
 from calendar_backend.timezones import is_utc

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from calendar_backend.errors import Phrase, phrase
+from calendar_backend.phrases import Phrase, phrase
 
 
 class RawStructureError(ValueError):

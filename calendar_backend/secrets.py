@@ -10,8 +10,9 @@ import os
 import keyring
 import keyring.errors
 
-from calendar_backend.errors import CalendarError, phrase
+from calendar_backend.errors import CalendarError
 from calendar_backend.location import PASSWORD_VARIABLE, CalDAVLocation
+from calendar_backend.phrases import phrase
 
 __all__ = [
     "KEYRING_SERVICE",

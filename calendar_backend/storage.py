@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from calendar_backend.errors import CalendarChangedError, CalendarFileError, phrase
+from calendar_backend.errors import CalendarChangedError, CalendarFileError
+from calendar_backend.phrases import phrase
 
 DEFAULT_BACKUPS_KEPT = 20
 MAX_CALENDAR_BYTES = 50 * 1024 * 1024

@@ -32,13 +32,13 @@ from calendar_backend.errors import (
     DateOutOfRangeError,
     EventNotFoundError,
     NothingToUndoError,
-    Phrase,
     SeriesDeletionRefusedError,
     SeriesEditRefusedError,
     SeriesMoveRefusedError,
 )
 from calendar_backend.location import CalDAVLocation
 from calendar_backend.opening import open_calendar
+from calendar_backend.phrases import Phrase
 from calendar_backend.secrets import PASSWORD_VARIABLE, store_password
 from calendar_backend.storage import CalendarStorage
 from calendar_backend.store import CalendarStore
