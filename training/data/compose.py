@@ -13,10 +13,17 @@ from datetime import datetime
 
 from training.data.titles import TitlePool, default_pool
 from training.data.values import NotApplicableError, Resolved, Value, generate
-from training.data.vocabulary import Template, Title, ValueForm, Vocabulary, none_values
+from training.data.vocabulary import (
+    ATTRIBUTIVE_ENDINGS,
+    Template,
+    Title,
+    ValueForm,
+    Vocabulary,
+    none_values,
+)
 
 PLACEHOLDER = re.compile(r"\{(\w+)(!?)(?::(\w+))?\}")
-FORM_VARIANTS = frozenset({"span", "attr", "attr_n", "attr_f", "attr_an"})
+FORM_VARIANTS = frozenset({"span", "attr_an", *ATTRIBUTIVE_ENDINGS})
 """Placeholder variants that choose among value forms (`{time:span}`: only clock spans;
 `{duration:attr}`: a length said before a noun, `attr_n`/`attr_f` with the German neuter and
 feminine endings, `attr_an` English ones said after "an")."""
