@@ -155,6 +155,8 @@ def _plan_move_component(
     document: CalendarDocument,
     member: PlacedComponent,
     new_start: datetime | date,
+    *,
+    series: bool = False,
 ) -> PlannedEdit:
     zone = planner.zone
     old = occurrence_of(member.component, zone, document.recurring_uids())
@@ -169,10 +171,15 @@ def _plan_move_component(
         # The DURATION line stays: its whole days are wall-clock days from the new start.
         own_start = moved.start.astimezone(_own_zone(member, zone))
         moved = replace(moved, end=add_duration(own_start, duration, zone))
+    written: dict[str, datetime | date] = {"DTSTART": moved.start, "DTEND": moved.end}
+    walls = _series_wall_times(member, new_start, zone) if series else None
+    if walls is not None:
+        written = {"DTSTART": walls.start, "DTEND": walls.end}
+        moved = replace(moved, start=walls.read_start, end=walls.read_end)
     lines = _own_lines(document, member)
     swaps = [
         (line, _rewritten(line, member, value, zone))
-        for name, value in (("DTSTART", moved.start), ("DTEND", moved.end))
+        for name, value in written.items()
         for line in lines
         if line.name == name
     ]
@@ -368,9 +375,13 @@ def _plan_move_series(
                 properties=_listed(tied),
             )
         )
-    edit = _plan_move_component(planner, document, master, new_start)
+    edit = _plan_move_component(planner, document, master, new_start, series=True)
     if not _shifts_alike(
-        document, CalendarDocument(document.path, edit.data, None), master, planner.zone
+        document,
+        CalendarDocument(document.path, edit.data, None),
+        master,
+        planner.zone,
+        new_start if isinstance(new_start, datetime) else None,
     ):
         raise SeriesMoveRefusedError(
             phrase(
@@ -383,6 +394,45 @@ def _plan_move_series(
     return edit
 
 
+@dataclass(frozen=True)
+class _WallTimes:
+    """A series' new DTSTART and DTEND as wall-clock times in the user's zone, and its first
+    occurrence's start and end as a calendar reads them."""
+
+    start: datetime
+    end: datetime
+    read_start: datetime
+    read_end: datetime
+
+
+def _series_wall_times(
+    master: PlacedComponent, new_start: datetime | date, zone: ZoneInfo
+) -> _WallTimes | None:
+    """The wall times to write for a series written in the user's own zone (or floating),
+    which readers apply to every occurrence: the start as said, even where the clocks skip it
+    on the first day (only that occurrence is read an hour later), and the end as long after
+    it in wall-clock time as before, so that every later occurrence keeps its length. None
+    where the series is written in another zone, in UTC, or all day."""
+    start = decoded_single(master.component, "DTSTART")
+    end = decoded_single(master.component, "DTEND")
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return None  # all day, or its length is a DURATION line, which stays
+    if decoded_single(master.component, "DURATION") is not None:
+        return None
+    if start.tzinfo is not None and getattr(start.tzinfo, "key", None) != zone.key:
+        return None
+    if end.tzinfo is not None and getattr(end.tzinfo, "key", None) != zone.key:
+        return None
+    if not isinstance(new_start, datetime):
+        new_start = datetime.combine(new_start, start.time())
+    wall_start = new_start.replace(tzinfo=None)
+    wall_end = wall_start + (end.replace(tzinfo=None) - start.replace(tzinfo=None))
+    read_start = localize(wall_start, zone)
+    skipped = read_start.replace(tzinfo=None) - wall_start
+    read_end = (localize(wall_end, zone).astimezone(UTC) + skipped).astimezone(zone)
+    return _WallTimes(wall_start, wall_end, read_start, read_end)
+
+
 def _listed(names: list[str]) -> str | Phrase:
     """Names joined by "and" in the language they are said in ("EXDATE and RDATE")."""
     listed: str | Phrase = names[0]
@@ -392,10 +442,15 @@ def _listed(names: list[str]) -> str | Phrase:
 
 
 def _shifts_alike(
-    before: CalendarDocument, after: CalendarDocument, master: PlacedComponent, zone: ZoneInfo
+    before: CalendarDocument,
+    after: CalendarDocument,
+    master: PlacedComponent,
+    zone: ZoneInfo,
+    said_start: datetime | None,
 ) -> bool:
     """Whether the series' first occurrences after the move are the old ones, each moved by
-    the same wall-clock shift as its start, and the series ends after as many."""
+    the same wall-clock shift as its start (the wall time said, where the clocks skip it on
+    the first day), and the series ends after as many."""
     uid = master.uid
     old_first = occurrence_of(master.component, zone, {uid})
     moved_master = _member_in(after, uid, None)
@@ -405,7 +460,10 @@ def _shifts_alike(
     old = _sample(before, uid, old_first, zone)
     new = _sample(after, uid, new_first, zone)
     own_zone = _own_zone(master, zone)
-    shift = _wall(new_first.start, own_zone) - _wall(old_first.start, own_zone)
+    new_wall = _wall(new_first.start, own_zone)
+    if said_start is not None and _as_read(said_start, own_zone) == new_wall:
+        new_wall = said_start
+    shift = new_wall - _wall(old_first.start, own_zone)
     shifted = [_as_read(_wall(o.start, own_zone) + shift, own_zone) for o in old]
     return len(old) == len(new) and shifted == [_wall(o.start, own_zone) for o in new]
 
@@ -502,6 +560,8 @@ def _formatted(
     value: datetime | date, old: object, old_text: bytes, zone: ZoneInfo, name: str
 ) -> str:
     if isinstance(old, datetime) and isinstance(value, datetime):
+        if value.tzinfo is None:  # a wall time in the line's own zone, written as it is
+            return f"{value:%Y%m%dT%H%M%S}"
         if old.tzinfo is None:
             return f"{value.astimezone(zone):%Y%m%dT%H%M%S}"
         if old_text.upper().endswith(b"Z"):

@@ -121,6 +121,9 @@ def as_read(wall: datetime) -> datetime:
 
 @settings(max_examples=30, deadline=None)
 @example(new_start=datetime(2027, 3, 21, 2, 0))  # the next week's 02:00 does not exist
+@example(new_start=datetime(2027, 3, 28, 2, 0))  # the first 02:00 does not exist
+@example(new_start=datetime(2027, 3, 28, 1, 0))  # the first ends in the hour the clocks skip
+@example(new_start=datetime(2027, 3, 28, 2, 30))  # the same, half an hour later
 @given(new_start=wall_times)
 def test_a_moved_series_shifts_every_occurrence_by_the_same_wall_time(new_start):
     with tempfile.TemporaryDirectory() as folder:
