@@ -186,6 +186,9 @@ class Conversation(QWidget):
         self.choice_box.setObjectName("choices")
         self.choice_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.choice_layout = QVBoxLayout(self.choice_box)
+        self._answer_with_keyboard: str | None = None
+        """The answer button that had the keyboard when the answers were turned off while
+        busy: it gets the keyboard back when they take answers again."""
         self.choice_box.hide()
         column.addWidget(self.choice_box)
 
@@ -240,11 +243,35 @@ class Conversation(QWidget):
         self.talk_button.setEnabled(idle or listening)
         self.request_field.setEnabled(idle)
         self.send_button.setEnabled(idle)
-        self.choice_box.setEnabled(idle)
+        self._keep_answer_keyboard(idle)
         self.undo_button.setEnabled(idle and can_undo)
         self.settings_button.setEnabled(not listening)
         if not listening:
             self.level_meter.setValue(0)
+
+    def _keep_answer_keyboard(self, idle: bool) -> None:
+        """Turn the answer buttons on or off. A disabled button loses the keyboard, so the one
+        that had it (Enter's yes) gets it back when they are on again."""
+        focused = self._focused_answer()
+        if not idle and focused is not None:
+            self._answer_with_keyboard = focused
+        self.choice_box.setEnabled(idle)
+        if idle and self._answer_with_keyboard is not None:
+            self._give_keyboard_to(self._answer_with_keyboard)
+            self._answer_with_keyboard = None
+
+    def _focused_answer(self) -> str | None:
+        """The name of the answer button that has the keyboard, if one has."""
+        focus = self.window().focusWidget()
+        if focus is not None and self.choice_box.isAncestorOf(focus):
+            return focus.objectName()
+        return None
+
+    def _give_keyboard_to(self, name: str) -> None:
+        buttons = {b.objectName(): b for b in self.choice_box.findChildren(QPushButton)}
+        button = buttons.get(name)
+        if button is not None and button.isVisible() and button.isEnabled():
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_level(self, rms_dbfs: float) -> None:
         share = (max(LEVEL_FLOOR_DBFS, min(0.0, rms_dbfs)) - LEVEL_FLOOR_DBFS) / -LEVEL_FLOOR_DBFS
@@ -263,6 +290,7 @@ class Conversation(QWidget):
         self.error_banner.clear()
 
     def clear_choices(self) -> None:
+        self._answer_with_keyboard = None
         clear_layout(self.choice_layout)
         self.choice_box.hide()
 
@@ -274,7 +302,9 @@ class Conversation(QWidget):
         cancel: Callable[[], None],
     ) -> None:
         """What the dialog waits for: yes or no for one event, a button per event for several,
-        and a way out of a question."""
+        and a way out of a question. Shown again for the same question, the answer that had
+        the keyboard keeps it."""
+        focused = self._focused_answer()
         clear_layout(self.choice_layout)
         if view.pending is None:
             self.choice_box.hide()
@@ -310,6 +340,8 @@ class Conversation(QWidget):
             button.setAutoDefault(True)  # Enter answers with the button that has the focus
         self.choice_box.setAccessibleName(text("Your answer"))
         self.choice_box.show()
+        if focused is not None:
+            self._give_keyboard_to(focused)
 
     def show_answer(self, answer: Answer, text: UiText, today: date) -> None:
         """What was heard (or typed), what was understood, and the reply."""

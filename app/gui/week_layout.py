@@ -22,6 +22,9 @@ SHORT_MINUTES = 60
 READABLE_CHARACTERS = 8
 """A block narrower than this many average characters (and its padding) cannot be read: lanes
 that would be narrower cascade instead."""
+DAY_CHARACTERS = 10
+"""A day column is at least this many average characters wide (and its padding), enough for
+the start of most titles; where seven of them do not fit, the days scroll sideways."""
 CASCADE_STEPS_PER_READABLE = 4
 """A cascaded block lies this share of the readable width right of the block below it."""
 CASCADE_LEAST_STEP = 3

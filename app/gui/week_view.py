@@ -1,5 +1,7 @@
 """The week at a glance: seven day columns with each event as a block at its time, an all-day
 row, today and the current time marked, and buttons for the previous, next and current week.
+Each day keeps a width where the start of a title can be read; in a window too narrow for seven
+of those, the days scroll sideways under the hours, today's first in view.
 
 Overlapping events of a day go side by side in lanes where each lane is wide enough to read
 (`READABLE_CHARACTERS`), and cascade where it is not: each later block a step right of the one
@@ -32,7 +34,10 @@ from app.dialog.replies import replies_for
 from app.gui.block_text import block_text
 from app.gui.event_block import TEXT_LEFT, TEXT_RIGHT, EventBlock
 from app.gui.text import UiText
+from app.gui.week_columns import DayColumns
 from app.gui.week_layout import (
+    CASCADE_LEAST_STEP,
+    DAY_CHARACTERS,
     DAYS_IN_WEEK,
     READABLE_CHARACTERS,
     SHORT_MINUTES,
@@ -56,38 +61,11 @@ BABEL_LOCALES = {"de": "de_DE", "en": "en_US"}
 _ODD_SPACES = str.maketrans({"\u2009": " ", "\u202f": " ", "\u00a0": " "})
 
 
-def column_span(index: int, width: int, gutter: int) -> tuple[int, int]:
-    """The left edge and width of day column `index` in a widget `width` wide whose first
-    `gutter` pixels hold the hours."""
-    room = max(0, width - gutter)
-    left = gutter + room * index // DAYS_IN_WEEK
-    right = gutter + room * (index + 1) // DAYS_IN_WEEK
-    return left, right - left
-
-
-class _Columns(QWidget):
-    """What the header and the hours share: seven columns right of a gutter."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gutter = 48
-        self.first = monday_of(date.today())
-        self.today = date.today()
-        self.right_margin = 0
-
-    def column(self, index: int) -> tuple[int, int]:
-        return column_span(index, self.width() - self.right_margin, self.gutter)
-
-    def today_index(self) -> int | None:
-        offset = (self.today - self.first).days
-        return offset if 0 <= offset < DAYS_IN_WEEK else None
-
-
-class WeekHeader(_Columns):
+class WeekHeader(DayColumns):
     """Each day's name and date (today's highlighted), and below them the all-day events."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(None)
         self.day_names: list[tuple[str, str]] = []
         self.all_day: list[list[EventBlock]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -119,6 +97,7 @@ class WeekHeader(_Columns):
                     width - 2 * BLOCK_GAP,
                     ALL_DAY_HEIGHT - BLOCK_GAP,
                 )
+        self.follow_scroll(self.sticky.scrolled)
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -144,13 +123,12 @@ class WeekHeader(_Columns):
         painter.drawLine(self.gutter, self.height() - 1, self.width(), self.height() - 1)
 
 
-class WeekHours(_Columns):
+class WeekHours(DayColumns):
     """The hours of the seven days, the timed events as blocks at their times, and a line at
     the current time in today's column."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.hour_labels: list[str] = []
+        super().__init__(HOUR_HEIGHT)
         self.now: datetime | None = None
         self.blocks: list[tuple[EventBlock, int, int, int, int]] = []
         """(block, top minute, bottom minute, lane, lanes), by day and start."""
@@ -167,6 +145,13 @@ class WeekHours(_Columns):
     def readable_width(self) -> int:
         """The narrowest block whose text can be read: about eight average characters."""
         return READABLE_CHARACTERS * self.fontMetrics().averageCharWidth() + TEXT_LEFT + TEXT_RIGHT
+
+    def least_day_width(self) -> int:
+        """The narrowest day column: one that shows the start of a title (`DAY_CHARACTERS`)
+        and holds a readable block where three overlapping ones cascade. A narrower window
+        scrolls the days sideways."""
+        title = DAY_CHARACTERS * self.fontMetrics().averageCharWidth() + TEXT_LEFT + TEXT_RIGHT
+        return max(title, self.readable_width() + 2 * CASCADE_LEAST_STEP) + 2 * BLOCK_GAP
 
     def place(self) -> None:
         shortest = self.y_of(SHORTEST_MINUTES) - BLOCK_GAP
@@ -194,6 +179,7 @@ class WeekHours(_Columns):
         for block, *_rest in self.blocks:
             if block.hasFocus():
                 block.raise_()
+        self.sticky.raise_()
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -202,17 +188,10 @@ class WeekHours(_Columns):
         if today is not None:
             left, width = self.column(today)
             painter.fillRect(QRect(left, 0, width, self.height()), TODAY_TINT)
-        for hour, label in enumerate(self.hour_labels):
-            y = self.y_of(hour * 60)
-            painter.setPen(line)
-            painter.drawLine(self.gutter - 4, y, self.width(), y)
-            painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(
-                QRect(0, y + 1, self.gutter - 6, HOUR_HEIGHT),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                label,
-            )
         painter.setPen(line)
+        for hour in range(24):
+            y = self.y_of(hour * 60)
+            painter.drawLine(self.gutter, y, self.width(), y)
         for index in range(DAYS_IN_WEEK):
             left, _width = self.column(index)
             painter.drawLine(left, 0, left, self.height())
@@ -269,15 +248,25 @@ class WeekView(QWidget):
         navigation.addWidget(self.range_label, 1)
         layout.addLayout(navigation)
         self.header = WeekHeader()
+        self.header_scroll = QScrollArea()
+        self.header_scroll.setObjectName("week-days")
+        self.header_scroll.setWidgetResizable(True)
+        self.header_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.header_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.header_scroll.setWidget(self.header)
         self.hours = WeekHours()
         self.hours_scroll = QScrollArea()
         self.hours_scroll.setObjectName("week-hours")
         self.hours_scroll.setWidgetResizable(True)
         self.hours_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.hours_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.hours_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.hours_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.hours_scroll.setWidget(self.hours)
-        layout.addWidget(self.header)
+        sideways = self.hours_scroll.horizontalScrollBar()
+        sideways.valueChanged.connect(self._scrolled_sideways)
+        sideways.rangeChanged.connect(lambda _least, _most: self._show_first_day())
+        layout.addWidget(self.header_scroll)
         layout.addWidget(self.hours_scroll, 1)
         self.setMinimumWidth(7 * 36 + 60)
         self._scrolled_for: date | None = None
@@ -326,7 +315,7 @@ class WeekView(QWidget):
             )
             for day in days
         ]
-        self.hours.hour_labels = [replies.clock_text(time(hour)) for hour in range(24)]
+        self.hours.sticky.labels = [replies.clock_text(time(hour)) for hour in range(24)]
         self.hours.now = now
         self._fill(plan_week(occurrences, self.first), text)
         self.setAccessibleName(
@@ -339,6 +328,27 @@ class WeekView(QWidget):
         if self._scrolled_for != self.first:
             self._scrolled_for = self.first
             self.hours_scroll.verticalScrollBar().setValue(self.hours.y_of(FIRST_HOUR_SHOWN * 60))
+            self._show_first_day()
+
+    def _fit_days(self) -> None:
+        """Every day column at least `least_day_width` wide; where the view is narrower, the
+        days scroll sideways under the hours, and the day names with them."""
+        least = self.hours.gutter + DAYS_IN_WEEK * self.hours.least_day_width()
+        self.hours.setMinimumWidth(least)
+        self.header.setMinimumWidth(least + self.header.right_margin)
+        self.header_scroll.setFixedHeight(self.header.sizeHint().height())
+
+    def _show_first_day(self) -> None:
+        """Today's column first in view right of the hours in this week (or as far as the
+        days scroll), Monday's in any other."""
+        today = self.hours.today_index()
+        left = self.hours.column(today)[0] - self.hours.gutter if today is not None else 0
+        self.hours_scroll.horizontalScrollBar().setValue(left)
+
+    def _scrolled_sideways(self, scrolled: int) -> None:
+        self.header_scroll.horizontalScrollBar().setValue(scrolled)
+        self.hours.follow_scroll(scrolled)
+        self.header.follow_scroll(scrolled)
 
     def set_now(self, now: datetime, today: date) -> None:
         self.hours.now, self.hours.today, self.header.today = now, today, today
@@ -360,6 +370,7 @@ class WeekView(QWidget):
             block.short = piece.bottom - piece.top <= SHORT_MINUTES
             block.on_focus_out = self.hours.stack
             self.hours.blocks.append((block, piece.top, piece.bottom, piece.lane, piece.lanes))
+        self._fit_days()
         self.header.updateGeometry()
         self.header.place()
         self.hours.place()
@@ -396,7 +407,7 @@ class WeekView(QWidget):
             target = self._neighbour(block, key)
             if target is not None:
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
-                self.hours_scroll.ensureWidgetVisible(target)
+                self.show_block(target)
         elif key == Qt.Key.Key_PageUp:
             self.choose_week(self.asked - _WEEK)
         elif key == Qt.Key.Key_PageDown:
@@ -404,6 +415,17 @@ class WeekView(QWidget):
         else:
             return False
         return True
+
+    def show_block(self, block: EventBlock) -> None:
+        """Scroll the days so that the block's day is in view right of the hours, and the hours
+        so that a timed block is in view."""
+        sideways = self.hours_scroll.horizontalScrollBar()
+        left, width = self.hours.column(block.day)
+        first_in_view = left - self.hours.gutter
+        last_in_view = left + width - self.hours_scroll.viewport().width()
+        sideways.setValue(max(min(sideways.value(), first_in_view), last_in_view))
+        if block.parentWidget() is self.hours:
+            self.hours_scroll.ensureWidgetVisible(block, 0, 50)
 
     def _neighbour(self, block: EventBlock, key: int) -> EventBlock | None:
         ordered = self.blocks()
