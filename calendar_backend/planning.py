@@ -122,7 +122,10 @@ def new_event(
             begin, end = start, start + length
     except OverflowError:
         raise DateOutOfRangeError(
-            phrase("an event of {length} does not fit any calendar", length=str(length))
+            phrase(
+                "an event of {days} days does not fit any calendar",
+                days=round(length / timedelta(days=1)),
+            )
         ) from None
     within_years(end.date() if isinstance(end, datetime) else end - timedelta(days=1))
     return Occurrence(

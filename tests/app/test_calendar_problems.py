@@ -552,6 +552,19 @@ def test_real_failures_of_events_series_and_undo_are_said_in_german(make_store) 
     )
 
 
+def test_an_event_too_long_for_any_calendar_says_its_days_in_both_languages(make_store) -> None:
+    store = make_store()
+    with pytest.raises(DateOutOfRangeError) as refused:
+        store.create("Ewigkeit", datetime(2026, 3, 4, 9, 0), timedelta(days=999_999_999))
+    assert error_words(refused.value, "en") == (
+        "an event of 999999999 days does not fit any calendar"
+    )
+    assert error_words(refused.value, "de") == (
+        "ein Termin von 999999999 Tagen passt in keinen Kalender"
+    )
+    assert store.occurrences(date(2026, 3, 1), date(2026, 3, 31)) == []
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_the_dialog_reply_for_a_day_the_calendar_does_not_keep_is_in_its_language(
     make_store, language: str
