@@ -1,10 +1,11 @@
 """Export a trained adapter as the small deltas the app ships in `models/`:
 
-- `call_lora.gguf`: the LoRA adapter in llama.cpp's adapter format (loaded with `lora_path`),
+- `call_lora.gguf`: the LoRA adapter in llama.cpp's adapter format, which the model store
+  merges into the layers it changes (as `merged_adapter.MERGED_TYPE`),
 - `functional_token_rows.gguf`: the trained embedding rows of the functional tokens, which
   `app.nlu.model_store` writes into the pinned base GGUF (Gemma ties input and output rows),
 - `manifest.json`: base package, token ids, file checksums and the checksum of the runnable
-  model that base + rows must rebuild to.
+  model that base + rows + merged adapter must rebuild to.
 
     python -m training.export [--adapter DIR] [--models-dir DIR]
 """
@@ -26,6 +27,7 @@ from safetensors.numpy import load_file
 
 from app.nlu import model_store
 from app.nlu.functions import FUNCTIONAL_TOKENS
+from app.nlu.merged_adapter import MERGED_TYPE
 from training.settings import DEFAULT_CONFIG, load_config
 
 LOG = logging.getLogger("training.export")
@@ -112,7 +114,10 @@ def export(adapter_dir: Path, models_dir: Path, work_dir: Path) -> model_store.M
     model_store.write_token_rows(rows_path, token_ids, rows)
     with tempfile.TemporaryDirectory(dir=work_dir) as scratch:
         built = Path(scratch) / "model.gguf"
-        model_store.build_model(built, rows_path, model_store.EMBEDDING_TYPE)
+        merge = model_store.AdapterMerge(
+            lora_path, int(adapter_config["r"]), float(adapter_config["lora_alpha"]), MERGED_TYPE
+        )
+        model_store.build_model(built, rows_path, model_store.EMBEDDING_TYPE, merge)
         manifest = model_store.Manifest(
             base_package=model_store.BASE_PACKAGE,
             base_sha256=model_store.base_sha256(),
@@ -125,6 +130,7 @@ def export(adapter_dir: Path, models_dir: Path, work_dir: Path) -> model_store.M
             lora_rank=int(adapter_config["r"]),
             lora_alpha=float(adapter_config["lora_alpha"]),
             embedding_type=model_store.EMBEDDING_TYPE,
+            merged_type=MERGED_TYPE,
         )
     model_store.write_manifest(models_dir / model_store.MANIFEST_FILE, manifest)
     LOG.info(

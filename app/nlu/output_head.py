@@ -21,7 +21,8 @@ import gguf
 import numpy as np
 import numpy.typing as npt
 
-from app.nlu.model_store import EMBEDDING_TENSOR, tensor_location
+from app.nlu.gguf_layout import tensor_location
+from app.nlu.model_store import EMBEDDING_TENSOR
 
 BLOCK = 32
 _Q4_0_BLOCK_BYTES = 2 + BLOCK // 2

@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 from app.nlu import output_head
 from app.nlu.call_format import grammar, prompt
 from app.nlu.candidates import TokenIndex, _copyable_texts, _substrings
+from app.nlu.gguf_layout import tensor_location
 from app.nlu.llama_model import CALL_HEADS, LlamaCallModel, _GrammarSampler
 from app.nlu.model_store import (
     DEFAULT_MODELS_DIR,
     EMBEDDING_TENSOR,
     MANIFEST_FILE,
     ensure_model,
-    tensor_location,
 )
 from app.nlu.output_head import QuantizedOutputHead, quantize_q8_0
 

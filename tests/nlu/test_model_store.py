@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from app.nlu import model_store
+from app.nlu.gguf_layout import GgufLayoutError, tensor_location
 from app.nlu.model_store import (
     LORA_FILE,
     MANIFEST_FILE,
@@ -24,7 +25,6 @@ from app.nlu.model_store import (
     patch_token_rows,
     read_token_rows,
     sha256_file,
-    tensor_location,
     write_manifest,
     write_token_rows,
 )
@@ -74,7 +74,7 @@ def test_tensor_location_agrees_with_ggufs_reader(tmp_path, quantization) -> Non
     assert location.offset == tensor.data_offset
     assert location.tensor_type == quantization
     assert location.shape == (WIDTH, VOCABULARY)
-    with pytest.raises(ModelStoreError, match="no tensor"):
+    with pytest.raises(GgufLayoutError, match="no tensor"):
         tensor_location(path, "missing.weight")
 
 
@@ -290,5 +290,5 @@ def test_a_manifest_with_an_embedding_type_builds_the_requantized_model(deltas, 
 
 
 def test_an_unknown_embedding_type_is_refused(deltas, tmp_path) -> None:
-    with pytest.raises(ModelStoreError, match="unknown embedding type"):
+    with pytest.raises(ModelStoreError, match="unknown tensor type"):
         model_store.build_model(tmp_path / "model.gguf", deltas / TOKEN_ROWS_FILE, "Q3_X")
