@@ -1,13 +1,14 @@
 """Export a trained adapter as the small deltas the app ships in `models/`:
 
-- `call_lora.gguf`: the LoRA adapter in llama.cpp's adapter format, which the model store
-  merges into the layers it changes (as `merged_adapter.MERGED_TYPE`),
+- `call_lora.gguf`: the LoRA adapter in llama.cpp's adapter format, which llama.cpp applies
+  at load time, or which the model store merges into the layers it changes (`--merge`, as
+  `merged_adapter.MERGED_TYPE`: faster calls, not the same calls; see models/README.md),
 - `functional_token_rows.gguf`: the trained embedding rows of the functional tokens, which
   `app.nlu.model_store` writes into the pinned base GGUF (Gemma ties input and output rows),
 - `manifest.json`: base package, token ids, file checksums and the checksum of the runnable
   model that base + rows + merged adapter must rebuild to.
 
-    python -m training.export [--adapter DIR] [--models-dir DIR]
+    python -m training.export [--adapter DIR] [--models-dir DIR] [--merge]
 """
 
 from __future__ import annotations
@@ -90,9 +91,11 @@ def write_lora_gguf(
     writer.close()
 
 
-def export(adapter_dir: Path, models_dir: Path, work_dir: Path) -> model_store.Manifest:
+def export(
+    adapter_dir: Path, models_dir: Path, work_dir: Path, *, merge: bool = False
+) -> model_store.Manifest:
     """Write the deltas and manifest into `models_dir` and check that the runnable model
-    builds from them; returns the manifest."""
+    builds from them (with the adapter merged into it, if `merge`); returns the manifest."""
     started = time.perf_counter()
     adapter_config = json.loads((adapter_dir / "adapter_config.json").read_text("utf-8"))
     state = load_file(str(adapter_dir / "adapter_model.safetensors"))
@@ -114,10 +117,18 @@ def export(adapter_dir: Path, models_dir: Path, work_dir: Path) -> model_store.M
     model_store.write_token_rows(rows_path, token_ids, rows)
     with tempfile.TemporaryDirectory(dir=work_dir) as scratch:
         built = Path(scratch) / "model.gguf"
-        merge = model_store.AdapterMerge(
-            lora_path, int(adapter_config["r"]), float(adapter_config["lora_alpha"]), MERGED_TYPE
+        merged_type = MERGED_TYPE if merge else None
+        adapter_merge = (
+            model_store.AdapterMerge(
+                lora_path,
+                int(adapter_config["r"]),
+                float(adapter_config["lora_alpha"]),
+                MERGED_TYPE,
+            )
+            if merge
+            else None
         )
-        model_store.build_model(built, rows_path, model_store.EMBEDDING_TYPE, merge)
+        model_store.build_model(built, rows_path, model_store.EMBEDDING_TYPE, adapter_merge)
         manifest = model_store.Manifest(
             base_package=model_store.BASE_PACKAGE,
             base_sha256=model_store.base_sha256(),
@@ -130,7 +141,7 @@ def export(adapter_dir: Path, models_dir: Path, work_dir: Path) -> model_store.M
             lora_rank=int(adapter_config["r"]),
             lora_alpha=float(adapter_config["lora_alpha"]),
             embedding_type=model_store.EMBEDDING_TYPE,
-            merged_type=MERGED_TYPE,
+            merged_type=merged_type,
         )
     model_store.write_manifest(models_dir / model_store.MANIFEST_FILE, manifest)
     LOG.info(
@@ -150,13 +161,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     parser.add_argument("--adapter", type=Path, default=None)
     parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help=f"merge the adapter into the model's layers ({MERGED_TYPE}) when it is built",
+    )
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = load_config(arguments.config)
     adapter = arguments.adapter or config.work_dir / "adapter"
     models_dir = arguments.models_dir or config.models_dir
     config.work_dir.mkdir(parents=True, exist_ok=True)
-    export(adapter, models_dir, config.work_dir)
+    export(adapter, models_dir, config.work_dir, merge=arguments.merge)
 
 
 if __name__ == "__main__":

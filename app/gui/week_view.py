@@ -169,6 +169,7 @@ class WeekHours(DayColumns):
                     open_height = later.y() - block.y()
                     if block.open_height is None or open_height < block.open_height:
                         block.open_height = open_height
+        self.follow_scroll(self.sticky.scrolled)
         self.stack()
 
     def stack(self) -> None:
@@ -255,6 +256,7 @@ class WeekView(QWidget):
         self.header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.header_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.header_scroll.setWidget(self.header)
+        self.header_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the hours
         self.hours = WeekHours()
         self.hours_scroll = QScrollArea()
         self.hours_scroll.setObjectName("week-hours")

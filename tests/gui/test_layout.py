@@ -111,6 +111,8 @@ def test_the_week_fits_at_every_size(
             ), where
         else:
             assert week.hours.width() == viewport.width() and not sideways.isVisible(), where
+        ruler = QRect(sideways.value(), 0, week.hours.gutter, week.hours.height())
+        assert week.hours.sticky.geometry() == ruler, where  # the hours' labels, in view
         header_columns = [week.header.column(index) for index in range(7)]
         assert header_columns == columns, where  # the day names sit over their columns
         for block in week.blocks():
