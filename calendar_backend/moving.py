@@ -376,12 +376,11 @@ def _plan_move_series(
             )
         )
     edit = _plan_move_component(planner, document, master, new_start, series=True)
+    said = new_start if isinstance(new_start, datetime) else None
+    if said is not None and said.tzinfo is not None:
+        said = said.astimezone(planner.zone).replace(tzinfo=None)
     if not _shifts_alike(
-        document,
-        CalendarDocument(document.path, edit.data, None),
-        master,
-        planner.zone,
-        new_start if isinstance(new_start, datetime) else None,
+        document, CalendarDocument(document.path, edit.data, None), master, planner.zone, said
     ):
         raise SeriesMoveRefusedError(
             phrase(
@@ -425,6 +424,8 @@ def _series_wall_times(
         return None
     if not isinstance(new_start, datetime):
         new_start = datetime.combine(new_start, start.time())
+    elif new_start.tzinfo is not None:
+        new_start = new_start.astimezone(zone)
     wall_start = new_start.replace(tzinfo=None)
     wall_end = wall_start + (end.replace(tzinfo=None) - start.replace(tzinfo=None))
     read_start = localize(wall_start, zone)

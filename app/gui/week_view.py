@@ -249,22 +249,15 @@ class WeekView(QWidget):
         navigation.addWidget(self.range_label, 1)
         layout.addLayout(navigation)
         self.header = WeekHeader()
-        self.header_scroll = QScrollArea()
-        self.header_scroll.setObjectName("week-days")
-        self.header_scroll.setWidgetResizable(True)
-        self.header_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.header_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.header_scroll.setWidget(self.header)
+        bar = Qt.ScrollBarPolicy
+        self.header_scroll = _scroll_area(
+            "week-days", self.header, sideways=bar.ScrollBarAlwaysOff, down=bar.ScrollBarAlwaysOff
+        )
         self.header_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the hours
         self.hours = WeekHours()
-        self.hours_scroll = QScrollArea()
-        self.hours_scroll.setObjectName("week-hours")
-        self.hours_scroll.setWidgetResizable(True)
-        self.hours_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.hours_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.hours_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.hours_scroll.setWidget(self.hours)
+        self.hours_scroll = _scroll_area(
+            "week-hours", self.hours, sideways=bar.ScrollBarAsNeeded, down=bar.ScrollBarAlwaysOn
+        )
         sideways = self.hours_scroll.horizontalScrollBar()
         sideways.valueChanged.connect(self._scrolled_sideways)
         sideways.rangeChanged.connect(lambda _least, _most: self._show_first_day())
@@ -465,6 +458,19 @@ class WeekView(QWidget):
 
 
 _WEEK = timedelta(days=DAYS_IN_WEEK)
+
+
+def _scroll_area(
+    name: str, content: QWidget, *, sideways: Qt.ScrollBarPolicy, down: Qt.ScrollBarPolicy
+) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(sideways)
+    area.setVerticalScrollBarPolicy(down)
+    area.setWidget(content)
+    return area
 
 
 def _block_order(entry: tuple[int, int, EventBlock]) -> tuple[int, int, str]:

@@ -6,8 +6,8 @@ llama.cpp the adapter's extra pass at every step of every call.
 Q8_0, not the base's own 4- and 5-bit types: a second quantization to those loses the small
 change the adapter makes (titles and durations lost); at Q8_0 the benchmark's full commands get
 the same calls, and the evaluation sets a few different ones either way (models/README.md, which
-says why the shipped model is not merged). The arithmetic is numpy's elementwise float64, without BLAS, so that every machine
-builds the same bytes and the manifest's checksum holds."""
+says why the shipped model is not merged). The arithmetic is numpy's elementwise float64,
+without BLAS, so that every machine builds the same bytes and the manifest's checksum holds."""
 
 from __future__ import annotations
 

@@ -83,7 +83,8 @@ def test_the_week_fits_at_every_size(
     qtbot, tmp_path: Path, pipeline: Pipeline, language: str
 ) -> None:
     """Seven columns of a readable width side by side inside the window (scrolling sideways
-    where the window is too narrow for them), every event block in its day's column, the week's buttons whole and apart, the conversation's buttons too."""
+    where the window is too narrow for them), every event block in its day's column, the
+    week's buttons whole and apart, the conversation's buttons too."""
     meeting, outing = WEEK_EVENTS[language]
     harness = Harness(qtbot, tmp_path, pipeline, ui_language=language)
     harness.store.create(meeting, MONDAY.replace(day=23, hour=9), timedelta(hours=1))

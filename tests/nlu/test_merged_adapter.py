@@ -29,7 +29,6 @@ from app.nlu.model_store import (
     MANIFEST_FILE,
     TOKEN_ROWS_FILE,
     AdapterMerge,
-    Manifest,
     adapter_path,
     ensure_model,
     sha256_file,
@@ -40,6 +39,7 @@ from app.nlu.understand import Understander
 from app.resolve import ResolvedCall
 from benchmarks.full_commands import DEFAULT_FILE as FULL_COMMANDS
 from tests.conftest import BERLIN
+from tests.nlu.test_model_store import write_manifest_for
 
 Q8_0 = gguf.GGMLQuantizationType.Q8_0
 
@@ -129,22 +129,8 @@ def merged_deltas(tmp_path) -> Path:
     reference = tmp_path / "reference.gguf"
     merge = AdapterMerge(models / LORA_FILE, 2, 32.0, MERGED_TYPE)
     model_store.build_model(reference, models / TOKEN_ROWS_FILE, "Q4_0", merge)
-    write_manifest(
-        models / MANIFEST_FILE,
-        Manifest(
-            base_package=model_store.BASE_PACKAGE,
-            base_sha256=model_store.base_sha256(),
-            token_ids=(6, 7),
-            files={
-                LORA_FILE: sha256_file(models / LORA_FILE),
-                TOKEN_ROWS_FILE: sha256_file(models / TOKEN_ROWS_FILE),
-            },
-            model_sha256=sha256_file(reference),
-            lora_rank=2,
-            lora_alpha=32.0,
-            embedding_type="Q4_0",
-            merged_type=MERGED_TYPE,
-        ),
+    write_manifest_for(
+        models, reference, lora_rank=2, embedding_type="Q4_0", merged_type=MERGED_TYPE
     )
     reference.unlink()
     return models

@@ -7,6 +7,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import gguf
 import numpy as np
@@ -124,6 +125,14 @@ def deltas(tmp_path) -> Path:
     (models / LORA_FILE).write_bytes(b"stands in for the adapter: the store only copies it")
     built = tmp_path / "reference.gguf"
     model_store.build_model(built, models / TOKEN_ROWS_FILE)
+    write_manifest_for(models, built, lora_rank=16)
+    built.unlink()
+    return models
+
+
+def write_manifest_for(models: Path, built: Path, **fields: Any) -> None:
+    """The manifest of the deltas in `models` (token rows for ids 6 and 7) that build `built`;
+    `fields` add to it or replace its LoRA rank of 16 and alpha of 32."""
     write_manifest(
         models / MANIFEST_FILE,
         Manifest(
@@ -135,12 +144,9 @@ def deltas(tmp_path) -> Path:
                 TOKEN_ROWS_FILE: sha256_file(models / TOKEN_ROWS_FILE),
             },
             model_sha256=sha256_file(built),
-            lora_rank=16,
-            lora_alpha=32.0,
+            **{"lora_rank": 16, "lora_alpha": 32.0, **fields},
         ),
     )
-    built.unlink()
-    return models
 
 
 def test_ensure_model_builds_once_and_verifies(deltas, tmp_path) -> None:
