@@ -6,7 +6,7 @@
 - `functional_token_rows.gguf`: the trained embedding rows of the functional tokens, which
   `app.nlu.model_store` writes into the pinned base GGUF (Gemma ties input and output rows),
 - `manifest.json`: base package, token ids, file checksums and the checksum of the runnable
-  model that base + rows + merged adapter must rebuild to.
+  model that base + rows (+ the adapter, where merged) must rebuild to.
 
     python -m training.export [--adapter DIR] [--models-dir DIR] [--merge]
 """
