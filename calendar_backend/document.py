@@ -349,7 +349,7 @@ def occurrence_of(
     start: datetime | date = start_value
     end: datetime | date = end_value
     if isinstance(start_value, datetime):
-        skipped = _skipped_by_clock_change(start_value, zone)
+        skipped = skipped_by_clock_change(start_value, zone)
         start = _in_zone(start_value, zone)
         end = _in_zone(end_value + skipped, zone) if isinstance(end_value, datetime) else start
     uid = str(component.get("UID", ""))
@@ -409,7 +409,7 @@ def add_duration(start: datetime, duration: timedelta, zone: ZoneInfo) -> dateti
     return (wall.astimezone(UTC) + exact_part).astimezone(zone)
 
 
-def _skipped_by_clock_change(value: datetime, zone: ZoneInfo) -> timedelta:
+def skipped_by_clock_change(value: datetime, zone: ZoneInfo) -> timedelta:
     """How far a clock change moves a wall time it skips (an hour for 02:30 on the last Sunday
     of March in Europe); zero for any time that exists. An occurrence that starts in the gap
     keeps its length, so its end moves as far."""

@@ -15,6 +15,7 @@ from calendar_backend.document import (
     add_duration,
     decoded_single,
     occurrence_of,
+    skipped_by_clock_change,
 )
 from calendar_backend.errors import (
     AmbiguousEventError,
@@ -428,10 +429,8 @@ def _series_wall_times(
         new_start = new_start.astimezone(zone)
     wall_start = new_start.replace(tzinfo=None)
     wall_end = wall_start + (end.replace(tzinfo=None) - start.replace(tzinfo=None))
-    read_start = localize(wall_start, zone)
-    skipped = read_start.replace(tzinfo=None) - wall_start
-    read_end = (localize(wall_end, zone).astimezone(UTC) + skipped).astimezone(zone)
-    return _WallTimes(wall_start, wall_end, read_start, read_end)
+    read_end = localize(wall_end + skipped_by_clock_change(wall_start, zone), zone)
+    return _WallTimes(wall_start, wall_end, localize(wall_start, zone), read_end)
 
 
 def _listed(names: list[str]) -> str | Phrase:

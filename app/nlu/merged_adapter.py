@@ -18,7 +18,7 @@ import gguf
 import numpy as np
 import numpy.typing as npt
 
-from app.nlu.gguf_layout import read_layout, write_with_replaced_tensors
+from app.nlu.gguf_layout import TensorLocation, read_layout, write_with_replaced_tensors
 
 MERGED_TYPE = "Q8_0"
 _A, _B = "lora_a", "lora_b"
@@ -85,16 +85,21 @@ def merge_adapter(
         source = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
         try:
             for name, (lora_a, lora_b) in pairs.items():
-                location = layout.tensors[name]
                 if lora_a.shape[0] != rank:
                     raise AdapterMergeError(f"{name} has rank {lora_a.shape[0]}, not {rank}")
-                inputs, outputs = location.shape[0], location.shape[1]
-                raw = np.frombuffer(source, np.uint8, location.n_bytes, location.offset)
-                weights = gguf.quants.dequantize(raw.reshape(outputs, -1), location.tensor_type)
-                merged = merged_weights(weights.reshape(outputs, inputs), lora_a, lora_b, scale)
+                weights = _weights(source, layout.tensors[name])
+                merged = merged_weights(weights, lora_a, lora_b, scale)
                 quantized = gguf.quants.quantize(merged, tensor_type)
                 replacements[name] = (tensor_type, quantized.tobytes())
-                del raw
             write_with_replaced_tensors(source, layout, target, replacements)
         finally:
             source.close()
+
+
+def _weights(source: mmap.mmap, location: TensorLocation) -> npt.NDArray[np.float32]:
+    """A tensor's weights as float32, outputs by inputs, in memory of their own (no view into
+    `source`, which is closed after the merge)."""
+    inputs, outputs = location.shape[0], location.shape[1]
+    raw = np.frombuffer(source, np.uint8, location.n_bytes, location.offset)
+    weights = gguf.quants.dequantize(raw.reshape(outputs, -1), location.tensor_type)
+    return np.array(weights, dtype=np.float32).reshape(outputs, inputs)
