@@ -158,24 +158,29 @@ def test_the_shipped_deltas_merged_write_the_calls_of_the_adapter_applied_at_loa
 ) -> None:
     """The merge changes the layers' quantization, not what the model says about the
     benchmark's full commands: merged, the shipped deltas write the calls the adapter writes
-    (the evaluation sets differ by a few calls either way: models/README.md)."""
-    manifest = model_store.read_manifest(DEFAULT_MODELS_DIR / MANIFEST_FILE)
-    unmerged_path = ensure_model()
-    assert adapter_path(unmerged_path).is_file()
-    merged_dir = tmp_path / "models"
-    merged_dir.mkdir()
+    (the evaluation sets differ by a few calls either way: models/README.md). The shipped form
+    is built by `ensure_model()`, the other one here from the same deltas."""
+    shipped = model_store.read_manifest(DEFAULT_MODELS_DIR / MANIFEST_FILE)
+    other_dir = tmp_path / "models"
+    other_dir.mkdir()
     for name in (LORA_FILE, TOKEN_ROWS_FILE):
-        (merged_dir / name).write_bytes((DEFAULT_MODELS_DIR / name).read_bytes())
+        (other_dir / name).write_bytes((DEFAULT_MODELS_DIR / name).read_bytes())
+    other_type = MERGED_TYPE if shipped.merged_type is None else None
+    other = replace(shipped, merged_type=other_type)
     reference = tmp_path / "reference.gguf"
-    merge = AdapterMerge(
-        merged_dir / LORA_FILE, manifest.lora_rank, manifest.lora_alpha, MERGED_TYPE
+    model_store.build_model(
+        reference,
+        other_dir / TOKEN_ROWS_FILE,
+        other.embedding_type,
+        model_store.adapter_merge(other, other_dir / LORA_FILE),
     )
-    model_store.build_model(reference, merged_dir / TOKEN_ROWS_FILE, manifest.embedding_type, merge)
-    merged_manifest = replace(
-        manifest, merged_type=MERGED_TYPE, model_sha256=sha256_file(reference)
-    )
-    write_manifest(merged_dir / MANIFEST_FILE, merged_manifest)
-    merged_path = ensure_model(merged_dir, tmp_path / "cache")
+    write_manifest(other_dir / MANIFEST_FILE, replace(other, model_sha256=sha256_file(reference)))
+    paths = {
+        shipped.merged_type: ensure_model(),
+        other_type: ensure_model(other_dir, tmp_path / "cache"),
+    }
+    unmerged_path, merged_path = paths[None], paths[MERGED_TYPE]
+    assert adapter_path(unmerged_path).is_file()
     assert not adapter_path(merged_path).exists()
 
     merged_model = LlamaCallModel(merged_path)
