@@ -377,9 +377,7 @@ def _plan_move_series(
             )
         )
     edit = _plan_move_component(planner, document, master, new_start, series=True)
-    said = new_start if isinstance(new_start, datetime) else None
-    if said is not None and said.tzinfo is not None:
-        said = said.astimezone(planner.zone).replace(tzinfo=None)
+    said = _wall_time(new_start, planner.zone) if isinstance(new_start, datetime) else None
     if not _shifts_alike(
         document, CalendarDocument(document.path, edit.data, None), master, planner.zone, said
     ):
@@ -423,14 +421,18 @@ def _series_wall_times(
         return None
     if end.tzinfo is not None and getattr(end.tzinfo, "key", None) != zone.key:
         return None
-    if not isinstance(new_start, datetime):
-        new_start = datetime.combine(new_start, start.time())
-    elif new_start.tzinfo is not None:
-        new_start = new_start.astimezone(zone)
-    wall_start = new_start.replace(tzinfo=None)
+    if isinstance(new_start, datetime):
+        wall_start = _wall_time(new_start, zone)
+    else:
+        wall_start = datetime.combine(new_start, start.time())
     wall_end = wall_start + (end.replace(tzinfo=None) - start.replace(tzinfo=None))
     read_end = localize(wall_end + skipped_by_clock_change(wall_start, zone), zone)
     return _WallTimes(wall_start, wall_end, localize(wall_start, zone), read_end)
+
+
+def _wall_time(said: datetime, zone: ZoneInfo) -> datetime:
+    """A start as said, as a wall-clock time in the user's zone (an aware one converted)."""
+    return said if said.tzinfo is None else said.astimezone(zone).replace(tzinfo=None)
 
 
 def _listed(names: list[str]) -> str | Phrase:

@@ -20,6 +20,7 @@ import re
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import gguf
@@ -115,34 +116,29 @@ def export(
         architecture="gemma3",
     )
     model_store.write_token_rows(rows_path, token_ids, rows)
+    unbuilt = model_store.Manifest(
+        base_package=model_store.BASE_PACKAGE,
+        base_sha256=model_store.base_sha256(),
+        token_ids=tuple(token_ids),
+        files={
+            model_store.LORA_FILE: model_store.sha256_file(lora_path),
+            model_store.TOKEN_ROWS_FILE: model_store.sha256_file(rows_path),
+        },
+        model_sha256="",
+        lora_rank=int(adapter_config["r"]),
+        lora_alpha=float(adapter_config["lora_alpha"]),
+        embedding_type=model_store.EMBEDDING_TYPE,
+        merged_type=MERGED_TYPE if merge else None,
+    )
     with tempfile.TemporaryDirectory(dir=work_dir) as scratch:
         built = Path(scratch) / "model.gguf"
-        merged_type = MERGED_TYPE if merge else None
-        adapter_merge = (
-            model_store.AdapterMerge(
-                lora_path,
-                int(adapter_config["r"]),
-                float(adapter_config["lora_alpha"]),
-                MERGED_TYPE,
-            )
-            if merge
-            else None
+        model_store.build_model(
+            built,
+            rows_path,
+            unbuilt.embedding_type,
+            model_store.adapter_merge(unbuilt, lora_path),
         )
-        model_store.build_model(built, rows_path, model_store.EMBEDDING_TYPE, adapter_merge)
-        manifest = model_store.Manifest(
-            base_package=model_store.BASE_PACKAGE,
-            base_sha256=model_store.base_sha256(),
-            token_ids=tuple(token_ids),
-            files={
-                model_store.LORA_FILE: model_store.sha256_file(lora_path),
-                model_store.TOKEN_ROWS_FILE: model_store.sha256_file(rows_path),
-            },
-            model_sha256=model_store.sha256_file(built),
-            lora_rank=int(adapter_config["r"]),
-            lora_alpha=float(adapter_config["lora_alpha"]),
-            embedding_type=model_store.EMBEDDING_TYPE,
-            merged_type=merged_type,
-        )
+        manifest = replace(unbuilt, model_sha256=model_store.sha256_file(built))
     model_store.write_manifest(models_dir / model_store.MANIFEST_FILE, manifest)
     LOG.info(
         "exported to %s in %.1f s: %s %.1f MB, %s %.1f kB",
